@@ -1,0 +1,71 @@
+//! The command tree. Global options are defined once, here, and accepted before or after the
+//! subcommand.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plan",
+    version,
+    about = "Track Ofsted-style improvement plans kept as TOML files",
+    long_about = "Track Ofsted-style improvement plans kept as TOML files: validate them, keep a \
+                  store of their history, and report progress against the commissioner's target."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// A plan file, or a folder of *.toml plan files
+    #[arg(
+        long,
+        global = true,
+        env = "PLAN_DIR",
+        default_value = "plans",
+        value_name = "PATH"
+    )]
+    pub plans: PathBuf,
+    /// The SQLite store [default: .plan/plan.db]
+    #[arg(long, global = true, env = "PLAN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Compute everything as of this date instead of today
+    #[arg(long, global = true, env = "PLAN_AS_OF", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The plan to report on, where the store holds more than one
+    #[arg(long, global = true, value_name = "ID")]
+    pub plan: Option<String>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter plan to fill in
+    Init(commands::init::InitArgs),
+    /// Validate plan files, reporting every problem with its file, line and column
+    Check(commands::check::CheckArgs),
+    /// Print shell completions
+    Completions(commands::completions::CompletionsArgs),
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date like 2016-06-30"))
+}

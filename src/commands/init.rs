@@ -1,0 +1,81 @@
+//! `plan init [DIR]`: write a commented starter plan that `plan check` accepts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+
+use super::Outcome;
+use crate::cli::GlobalArgs;
+use crate::error::{CliError, CliResult};
+
+/// The starter plan: every table of the format, each key explained, valid as it stands.
+pub const STARTER_PLAN: &str = include_str!("starter-plan.toml");
+
+/// The name of the file `plan init` writes.
+pub const STARTER_FILE_NAME: &str = "improvement-plan.toml";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write improvement-plan.toml into [default: the --plans folder]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn cmd_init(global: &GlobalArgs, args: &InitArgs) -> CliResult<Outcome> {
+    let dir = args.dir.clone().unwrap_or_else(|| global.plans.clone());
+    let path = dir.join(STARTER_FILE_NAME);
+    write_new(&dir, &path)?;
+    writeln!(
+        std::io::stderr(),
+        "wrote {}: fill it in, then run `plan check {}`",
+        path.display(),
+        path.display()
+    )?;
+    Ok(Outcome::Success)
+}
+
+fn write_new(dir: &Path, path: &Path) -> CliResult<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::input(format!(
+            "{} is not a folder",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))
+        .map_err(CliError::Store)?;
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(CliError::input(format!(
+                "{} already exists; not overwriting it (move it away or choose another folder)",
+                path.display()
+            )));
+        }
+        Err(e) => {
+            return Err(CliError::Store(
+                anyhow::Error::new(e).context(format!("cannot create {}", path.display())),
+            ));
+        }
+    };
+    file.write_all(STARTER_PLAN.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(CliError::Store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_plan_is_valid_and_warning_free() {
+        let (plan, diagnostics) = crate::load::load_source(STARTER_PLAN);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(plan.is_some());
+    }
+}

@@ -1,0 +1,8 @@
+//! `plan`: track Ofsted-style improvement plans kept as TOML files.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod load;
+pub mod plan;
+pub mod render;

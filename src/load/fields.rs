@@ -1,0 +1,395 @@
+//! Typed, located reads from one TOML table, collecting every problem instead of stopping at the
+//! first: unknown keys (with a did-you-mean), missing keys, wrong types, values outside their set.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::Diagnostic;
+use crate::plan::{Direction, Judgement, MilestoneKind, Rag, Status};
+
+pub type Span = Range<usize>;
+
+/// A value read from the file, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A closed set of words a key may take.
+pub trait Keyword: Sized + Copy {
+    const ALL: &'static [&'static str];
+    fn parse(text: &str) -> Option<Self>;
+}
+
+macro_rules! impl_keyword {
+    ($($t:ty),+) => {$(
+        impl Keyword for $t {
+            const ALL: &'static [&'static str] = <$t>::ALL;
+            fn parse(text: &str) -> Option<Self> { <$t>::parse(text) }
+        }
+    )+};
+}
+impl_keyword!(Status, Rag, Judgement, Direction, MilestoneKind);
+
+/// Reads the keys of one table. Unknown keys are reported as soon as the reader is made.
+pub struct Fields<'a, 'i> {
+    table: &'a DeTable<'i>,
+    /// The table's header (or inline braces): where a missing key is reported.
+    pub span: Span,
+    /// How the table is written, for messages: `[[actions]]`, `[plan.inspection]`.
+    what: &'static str,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    pub fn new(
+        table: &'a DeTable<'i>,
+        span: Span,
+        what: &'static str,
+        known: &[&str],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
+        for (key, _) in table.iter() {
+            let name: &str = key.get_ref();
+            if !known.contains(&name) {
+                let mut d =
+                    Diagnostic::error(format!("unknown key `{name}` in {what}"), key.span())
+                        .with_label("not a key of this table");
+                d = match closest(name, known) {
+                    Some(close) => d.with_help(format!("did you mean `{close}`?")),
+                    None => d.with_help(format!("the keys of {what} are: {}", known.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+        Self { table, span, what }
+    }
+
+    fn raw(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+        self.table.get(key)
+    }
+
+    /// The span of a key's value, or of the table when the key is absent.
+    pub fn span_of(&self, key: &str) -> Span {
+        self.raw(key).map_or(self.span.clone(), |v| v.span())
+    }
+
+    fn missing(&self, key: &str, diags: &mut Vec<Diagnostic>) {
+        diags.push(
+            Diagnostic::error(
+                format!("missing required key `{key}` in {}", self.what),
+                self.span.clone(),
+            )
+            .with_label(format!("this table needs `{key}`")),
+        );
+    }
+
+    fn require<T>(&self, key: &str, found: Option<T>, diags: &mut Vec<Diagnostic>) -> Option<T> {
+        if found.is_none() && self.raw(key).is_none() {
+            self.missing(key, diags);
+        }
+        found
+    }
+
+    pub fn opt_str(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<String>> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Located {
+                value: s.to_string(),
+                span: v.span(),
+            }),
+            other => {
+                diags.push(wrong_type(key, "a string", other, v.span()));
+                None
+            }
+        }
+    }
+
+    pub fn str(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<String>> {
+        let found = self.opt_str(key, diags);
+        self.require(key, found, diags)
+    }
+
+    pub fn opt_date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<NaiveDate>> {
+        let v = self.raw(key)?;
+        let date = match v.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) => {
+                    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                }
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            format!(
+                                "`{key}` must be a date like 2016-03-31, not a date-time or a time"
+                            ),
+                            v.span(),
+                        )
+                        .with_label("expected a date"),
+                    );
+                    return None;
+                }
+            },
+            DeValue::String(s) if looks_like_date(s) => {
+                diags.push(
+                    wrong_type(key, "a date", v.get_ref(), v.span())
+                        .with_help(format!("write dates without quotes: {key} = {s}")),
+                );
+                return None;
+            }
+            other => {
+                diags.push(wrong_type(key, "a date like 2016-03-31", other, v.span()));
+                return None;
+            }
+        };
+        match date {
+            Some(value) => Some(Located {
+                value,
+                span: v.span(),
+            }),
+            None => {
+                diags.push(Diagnostic::error(
+                    format!("`{key}` is not a real calendar date"),
+                    v.span(),
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn date(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<NaiveDate>> {
+        let found = self.opt_date(key, diags);
+        self.require(key, found, diags)
+    }
+
+    pub fn opt_number(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<f64>> {
+        let v = self.raw(key)?;
+        match number_of(v.get_ref()) {
+            Some(value) => Some(Located {
+                value,
+                span: v.span(),
+            }),
+            None => {
+                diags.push(wrong_type(key, "a number", v.get_ref(), v.span()));
+                None
+            }
+        }
+    }
+
+    pub fn number(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<f64>> {
+        let found = self.opt_number(key, diags);
+        self.require(key, found, diags)
+    }
+
+    /// A whole number of days, or a count: an integer from 0 up.
+    pub fn opt_count(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<u32>> {
+        let v = self.raw(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            _ => None,
+        };
+        match parsed.and_then(|n| u32::try_from(n).ok()) {
+            Some(value) => Some(Located {
+                value,
+                span: v.span(),
+            }),
+            None => {
+                diags.push(wrong_type(
+                    key,
+                    "a whole number from 0 up",
+                    v.get_ref(),
+                    v.span(),
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn opt_keyword<K: Keyword>(
+        &self,
+        key: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Located<K>> {
+        let text = self.opt_str(key, diags)?;
+        match K::parse(&text.value) {
+            Some(value) => Some(Located {
+                value,
+                span: text.span,
+            }),
+            None => {
+                let mut d =
+                    Diagnostic::error(format!("`{}` is not a valid {key}", text.value), text.span)
+                        .with_label(format!("expected one of: {}", K::ALL.join(", ")));
+                if let Some(close) = closest(&text.value, K::ALL) {
+                    d = d.with_help(format!("did you mean \"{close}\"?"));
+                }
+                diags.push(d);
+                None
+            }
+        }
+    }
+
+    pub fn keyword<K: Keyword>(
+        &self,
+        key: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Located<K>> {
+        let found = self.opt_keyword(key, diags);
+        self.require(key, found, diags)
+    }
+
+    /// A list of strings (`depends_on`, `measures`); each element keeps its own span.
+    pub fn str_list(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<Located<String>> {
+        let Some(v) = self.raw(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            diags.push(wrong_type(key, "a list of strings", v.get_ref(), v.span()));
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(Located {
+                    value: s.to_string(),
+                    span: item.span(),
+                }),
+                other => {
+                    diags.push(wrong_type(
+                        &format!("{key}` entry `"),
+                        "a string",
+                        other,
+                        item.span(),
+                    ));
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// A sub-table such as `[plan.inspection]`.
+    pub fn opt_table(
+        &self,
+        key: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<(&'a DeTable<'i>, Span)> {
+        let v = self.raw(key)?;
+        match v.get_ref() {
+            DeValue::Table(t) => Some((t, v.span())),
+            other => {
+                diags.push(wrong_type(key, "a table", other, v.span()));
+                None
+            }
+        }
+    }
+
+    /// An array of tables, written either as `[[x.key]]` sections or inline as `key = [{ ... }]`.
+    pub fn tables(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<(&'a DeTable<'i>, Span)> {
+        let Some(v) = self.raw(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            diags.push(wrong_type(key, "an array of tables", v.get_ref(), v.span()));
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::Table(t) => Some((t, item.span())),
+                other => {
+                    diags.push(wrong_type(key, "a table in this array", other, item.span()));
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// A table of named numbers (`benchmarks = { national = 16.0 }`), in file order.
+    pub fn number_table(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, f64)> {
+        let Some((table, _)) = self.opt_table(key, diags) else {
+            return Vec::new();
+        };
+        table
+            .iter()
+            .filter_map(|(name, v)| match number_of(v.get_ref()) {
+                Some(n) => Some((name.get_ref().to_string(), n)),
+                None => {
+                    diags.push(wrong_type(
+                        name.get_ref(),
+                        "a number",
+                        v.get_ref(),
+                        v.span(),
+                    ));
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+fn number_of(value: &DeValue) -> Option<f64> {
+    match value {
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite()),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        _ => None,
+    }
+}
+
+fn looks_like_date(text: &str) -> bool {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+pub fn type_name(value: &DeValue) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn wrong_type(key: &str, expected: &str, found: &DeValue, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        format!("`{key}` must be {expected}, found {}", type_name(found)),
+        span,
+    )
+    .with_label(format!("expected {expected}"))
+}
+
+/// The known word closest to `word`, when it is close enough to be a likely typo.
+pub fn closest<'k, S: AsRef<str>>(word: &str, known: &'k [S]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (k.as_ref(), strsim::jaro_winkler(word, k.as_ref())))
+        .filter(|(_, score)| *score > 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_only_likely_typos() {
+        let known = ["title", "owner", "due", "depends_on"];
+        assert_eq!(closest("titel", &known), Some("title"));
+        assert_eq!(closest("depends-on", &known), Some("depends_on"));
+        assert_eq!(closest("colour", &known), None);
+    }
+}

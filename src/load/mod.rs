@@ -1,0 +1,212 @@
+//! Plan files -> plan types, with every problem located in its file.
+
+pub mod diagnostic;
+pub mod fields;
+pub mod read;
+pub mod validate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+pub use diagnostic::{Diagnostic, LineIndex, Severity};
+
+use crate::plan::Plan;
+
+/// One plan file after loading: its text, the plan when it could be read, and what was found.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub path: PathBuf,
+    /// The source text; empty when the file could not be read as UTF-8.
+    pub source: String,
+    /// Present when the `[plan]` table could be read. Only a file without errors should be used.
+    pub plan: Option<Plan>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedFile {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The path as the user gave it, for messages.
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn failed(path: &Path, message: String) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            source: String::new(),
+            plan: None,
+            diagnostics: vec![Diagnostic::file_error(message)],
+        }
+    }
+}
+
+/// The plan files named by `paths`: files as given, folders for their `*.toml` (not recursing),
+/// in name order. A path that does not exist is kept, so that loading it reports the problem.
+pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut in_dir: Vec<PathBuf> = std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            in_dir.sort();
+            found.extend(in_dir);
+        } else {
+            found.push(path.clone());
+        }
+    }
+    found
+}
+
+/// Reads and checks one file from disk.
+pub fn load_path(path: &Path) -> LoadedFile {
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(path, bytes),
+        Err(e) => LoadedFile::failed(path, format!("cannot read the file: {}", io_reason(&e))),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a folder".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads and checks one file's bytes.
+pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> LoadedFile {
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let at = LineIndex::new(&valid).position(offset);
+            return LoadedFile::failed(
+                path,
+                format!(
+                    "the file is not UTF-8 text (invalid byte at line {}, column {}); save it as UTF-8",
+                    at.line, at.column
+                ),
+            );
+        }
+    };
+    if is_blank(&source) {
+        return LoadedFile::failed(
+            path,
+            "the file is empty; a plan file starts with a [plan] table (see `plan init`)"
+                .to_string(),
+        );
+    }
+    let (plan, diagnostics) = load_source(&source);
+    LoadedFile {
+        path: path.to_path_buf(),
+        source,
+        plan,
+        diagnostics,
+    }
+}
+
+/// Nothing but white space and comments.
+fn is_blank(source: &str) -> bool {
+    source
+        .lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#'))
+}
+
+/// Parses, reads and validates one plan's source text. Diagnostics come in file order.
+pub fn load_source(source: &str) -> (Option<Plan>, Vec<Diagnostic>) {
+    let (root, errors) = DeTable::parse_recoverable(source);
+    let mut diags: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            Diagnostic::error(syntax_message(e.message()), span).with_label("invalid TOML")
+        })
+        .collect();
+    if !diags.is_empty() {
+        // What a broken document recovers to is a guess; checking it would only add noise.
+        return (None, diags);
+    }
+    let lines = LineIndex::new(source);
+    let mut reader = read::Reader {
+        diags: &mut diags,
+        lines: &lines,
+        spans: read::PlanSpans::default(),
+    };
+    let mut plan = reader.read(root.get_ref(), root.span());
+    let spans = reader.spans;
+    if let Some(plan) = plan.as_mut() {
+        validate::validate(plan, &spans, &lines, &mut diags);
+        sort_dated_facts(plan);
+    }
+    diags.sort_by_key(|d| (d.span.as_ref().map_or(0, |s| s.start), d.severity));
+    (plan, diags)
+}
+
+fn syntax_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    format!("TOML syntax: {first}")
+}
+
+/// Updates, evidence and readings in date order (stable: same-day facts keep their file order).
+fn sort_dated_facts(plan: &mut Plan) {
+    for action in &mut plan.actions {
+        action.updates.sort_by_key(|u| u.date);
+        action.evidence.sort_by_key(|e| e.date);
+    }
+    for measure in &mut plan.measures {
+        measure.readings.sort_by_key(|r| r.date);
+    }
+}
+
+/// Loads several files and checks what no single file can: two files claiming one plan id.
+pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
+    let mut files: Vec<LoadedFile> = discover(paths).iter().map(|p| load_path(p)).collect();
+    check_plan_ids_unique(&mut files);
+    files
+}
+
+fn check_plan_ids_unique(files: &mut [LoadedFile]) {
+    let mut first_file: HashMap<String, PathBuf> = HashMap::new();
+    for file in files.iter_mut() {
+        let Some(plan) = &file.plan else { continue };
+        match first_file.get(&plan.id) {
+            Some(first) => {
+                let span = plan_id_span(&file.source).unwrap_or(0..0);
+                let message = format!(
+                    "plan id `{}` is already used by {}; {} must have an id of its own",
+                    plan.id,
+                    first.display(),
+                    file.path.display()
+                );
+                file.diagnostics
+                    .push(Diagnostic::error(message, span).with_label("duplicate plan id"));
+            }
+            None => {
+                first_file.insert(plan.id.clone(), file.path.clone());
+            }
+        }
+    }
+}
+
+/// The span of `plan.id`'s value: read again rather than kept, since only this rare error needs it.
+fn plan_id_span(source: &str) -> Option<std::ops::Range<usize>> {
+    let root = DeTable::parse(source).ok()?;
+    let plan = root.get_ref().get("plan")?;
+    match plan.get_ref() {
+        toml::de::DeValue::Table(t) => t.get("id").map(|v| v.span()),
+        _ => None,
+    }
+}

@@ -1,0 +1,21 @@
+//! Parse the arguments, run one command, and turn its outcome into the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use plan::cli::Cli;
+use plan::commands::{self, Outcome};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            error.report();
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

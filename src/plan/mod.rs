@@ -1,0 +1,6 @@
+//! The domain: plan types and the rules that read them as of a date. Pure: no clock, no I/O.
+
+pub mod model;
+pub mod rules;
+
+pub use model::*;
