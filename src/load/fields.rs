@@ -372,13 +372,21 @@ fn wrong_type(key: &str, expected: &str, found: &DeValue, span: Span) -> Diagnos
 }
 
 /// The known word closest to `word`, when it is close enough to be a likely typo.
+/// Close means a couple of slips of the keyboard (letters swapped, missed or doubled) or a shared
+/// long start (`depends-on` for `depends_on`).
 pub fn closest<'k, S: AsRef<str>>(word: &str, known: &'k [S]) -> Option<&'k str> {
+    let allowed_edits = word.chars().count() / 3;
     known
         .iter()
-        .map(|k| (k.as_ref(), strsim::jaro_winkler(word, k.as_ref())))
-        .filter(|(_, score)| *score > 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(k, _)| k)
+        .map(|k| {
+            let k = k.as_ref();
+            let edits = strsim::damerau_levenshtein(word, k);
+            let likeness = strsim::jaro_winkler(word, k);
+            (k, edits, likeness)
+        })
+        .filter(|&(_, edits, likeness)| edits <= allowed_edits || likeness > 0.9)
+        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
+        .map(|(k, _, _)| k)
 }
 
 #[cfg(test)]
@@ -390,6 +398,8 @@ mod tests {
         let known = ["title", "owner", "due", "depends_on"];
         assert_eq!(closest("titel", &known), Some("title"));
         assert_eq!(closest("depends-on", &known), Some("depends_on"));
+        assert_eq!(closest("deu", &known), Some("due"));
         assert_eq!(closest("colour", &known), None);
+        assert_eq!(closest("x", &["P1", "P2"]), None);
     }
 }

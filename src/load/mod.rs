@@ -210,3 +210,59 @@ fn plan_id_span(source: &str) -> Option<std::ops::Range<usize>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const VALID: &str = include_str!("../../tests/fixtures/check/valid.toml");
+
+    proptest! {
+        #[test]
+        fn any_text_loads_without_panicking(text in "\\PC{0,400}") {
+            let _ = load_source(&text);
+        }
+
+        #[test]
+        fn any_mangled_plan_loads_without_panicking(
+            edits in proptest::collection::vec((0..VALID.len(), "[\\[\\]{}=\"#,.\\n a-z0-9-]{0,3}"), 1..6),
+        ) {
+            let mut text = VALID.to_string();
+            for (at, insert) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, &insert);
+            }
+            let (plan, diagnostics) = load_source(&text);
+            // A plan is handed on only when nothing is wrong, so either way something is said or usable.
+            prop_assert!(plan.is_some() || !diagnostics.is_empty());
+        }
+
+        #[test]
+        fn truncated_plans_are_reported_not_accepted_silently(cut in 1..VALID.len()) {
+            let (plan, diagnostics) = load_source(&VALID[..cut]);
+            prop_assert!(plan.is_some() || diagnostics.iter().any(Diagnostic::is_error));
+        }
+    }
+
+    #[test]
+    fn dated_facts_are_sorted_after_warning() {
+        let text = VALID.replace("date = 2015-10-31", "date = 2015-08-31");
+        let (plan, diagnostics) = load_source(&text);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+        let readings = &plan.unwrap().measures[0].readings;
+        assert!(readings[0].date < readings[1].date);
+    }
+
+    #[test]
+    fn actions_remember_their_line() {
+        let (plan, _) = load_source(VALID);
+        let plan = plan.unwrap();
+        assert_eq!(plan.actions[0].line, 20);
+        assert_eq!(plan.actions[0].updates[0].line, 28);
+    }
+}
