@@ -61,6 +61,10 @@ pub enum Command {
     Init(commands::init::InitArgs),
     /// Validate plan files, reporting every problem with its file, line and column
     Check(commands::check::CheckArgs),
+    /// Bring the store up to date with the plan files and say what changed
+    Import(commands::import::ImportArgs),
+    /// The dashboard: progress against the target, ratings, measures, what is late
+    Status(commands::status::StatusArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

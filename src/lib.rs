@@ -6,3 +6,4 @@ pub mod error;
 pub mod load;
 pub mod plan;
 pub mod render;
+pub mod store;

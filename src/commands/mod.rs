@@ -3,13 +3,21 @@
 
 pub mod check;
 pub mod completions;
+pub mod import;
 pub mod init;
+pub mod status;
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
+use crate::plan::Plan;
 use crate::render::Stream;
+use crate::store::sync::{SyncError, SyncReport};
+use crate::store::{self, Store};
 
 /// How a command that did not fail ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,10 +34,18 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Init(args) => init::cmd_init(global, &args),
         Command::Check(args) => check::cmd_check(global, &args),
         Command::Completions(args) => completions::cmd_completions(&args),
+        Command::Import(args) => import::cmd_import(global, &args),
+        Command::Status(args) => status::cmd_status(global, &args),
     }
 }
 
 impl GlobalArgs {
+    pub fn db_path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(store::DEFAULT_PATH))
+    }
+
     /// The date every computation is made as of. The only place that reads the clock.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
@@ -39,5 +55,64 @@ impl GlobalArgs {
     /// Whether output written to `stream` should be coloured.
     pub fn color_for(&self, stream: Stream) -> bool {
         crate::render::use_color(self.color, stream)
+    }
+}
+
+/// Opens the store and brings it up to date with `roots` (the `--plans` path by default). When a
+/// plan file is invalid, its diagnostics are printed as `plan check` prints them and nothing is
+/// written.
+pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
+    let mut store = Store::open(&global.db_path()).map_err(CliError::Store)?;
+    let synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let roots = if roots.is_empty() {
+        std::slice::from_ref(&global.plans)
+    } else {
+        roots
+    };
+    match store::sync::sync(&mut store, roots, &synced_at) {
+        Ok(report) => Ok((store, report)),
+        Err(SyncError::Invalid(files)) => {
+            check::print_human(&files, global.color_for(Stream::Stderr))?;
+            if let Some(summary) = check::Tally::of(&files).summary() {
+                writeln!(std::io::stderr(), "{summary}; the store was not changed")?;
+            }
+            Err(CliError::InvalidPlans)
+        }
+        Err(SyncError::Store(e)) => Err(CliError::Store(e)),
+    }
+}
+
+/// The one plan a command is about: `--plan`, or the only plan in the store.
+pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
+    let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+    let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+    let id = match (&global.plan, ids.as_slice()) {
+        (Some(id), _) => id.as_str(),
+        (None, [only]) => only,
+        (None, []) => {
+            return Err(CliError::input(format!(
+                "no plans found in {}; write one with `plan init`",
+                global.plans.display()
+            )));
+        }
+        (None, _) => {
+            return Err(CliError::input(format!(
+                "the store holds {} plans; choose one with --plan: {}",
+                ids.len(),
+                ids.join(", ")
+            )));
+        }
+    };
+    match store::read::load_plan(&store.conn, id).map_err(CliError::Store)? {
+        Some(plan) => Ok(plan),
+        None => {
+            let suggestion = crate::load::fields::closest(id, &ids)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            Err(CliError::input(format!(
+                "no plan `{id}` in the store (plans: {}){suggestion}",
+                ids.join(", ")
+            )))
+        }
     }
 }

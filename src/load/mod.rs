@@ -181,24 +181,30 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
 fn check_plan_ids_unique(files: &mut [LoadedFile]) {
     let mut first_file: HashMap<String, PathBuf> = HashMap::new();
     for file in files.iter_mut() {
-        let Some(plan) = &file.plan else { continue };
-        match first_file.get(&plan.id) {
-            Some(first) => {
-                let span = plan_id_span(&file.source).unwrap_or(0..0);
-                let message = format!(
-                    "plan id `{}` is already used by {}; {} must have an id of its own",
-                    plan.id,
-                    first.display(),
-                    file.path.display()
-                );
-                file.diagnostics
-                    .push(Diagnostic::error(message, span).with_label("duplicate plan id"));
-            }
+        let Some(id) = file.plan.as_ref().map(|p| p.id.clone()) else {
+            continue;
+        };
+        match first_file.get(&id) {
+            Some(first) => report_duplicate_plan_id(file, first),
             None => {
-                first_file.insert(plan.id.clone(), file.path.clone());
+                first_file.insert(id, file.path.clone());
             }
         }
     }
+}
+
+/// Says, on `file`'s `plan.id`, that the plan file `first` already has this id.
+pub fn report_duplicate_plan_id(file: &mut LoadedFile, first: &Path) {
+    let Some(plan) = &file.plan else { return };
+    let span = plan_id_span(&file.source).unwrap_or(0..0);
+    let message = format!(
+        "plan id `{}` is already used by {}; {} must have an id of its own",
+        plan.id,
+        first.display(),
+        file.path.display()
+    );
+    file.diagnostics
+        .push(Diagnostic::error(message, span).with_label("duplicate plan id"));
 }
 
 /// The span of `plan.id`'s value: read again rather than kept, since only this rare error needs it.

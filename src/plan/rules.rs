@@ -177,6 +177,17 @@ impl std::fmt::Display for Rating {
     }
 }
 
+impl From<Rag> for Rating {
+    fn from(rag: Rag) -> Self {
+        match rag {
+            Rag::Red => Rating::Red,
+            Rag::Amber => Rating::Amber,
+            Rag::Green => Rating::Green,
+            Rag::Blue => Rating::Blue,
+        }
+    }
+}
+
 /// The derived rating of an action as of a date (DESIGN.md, "Derived ratings").
 pub fn rating(action: &Action, as_of: NaiveDate, amber_within_days: u32) -> Rating {
     match status_as_of(action, as_of) {

@@ -26,3 +26,9 @@ pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     }
 }
 pub mod diagnostics;
+pub mod import;
+pub mod json;
+pub mod status;
+pub mod terminal;
+
+pub use terminal::Terminal;

@@ -1,0 +1,35 @@
+//! `plan import [PATHS]`: sync the store with the plan files and say what changed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::Outcome;
+use crate::cli::GlobalArgs;
+use crate::error::CliResult;
+use crate::render;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Plan files or folders [default: the --plans path]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ImportFormat::Table)]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Table,
+    Json,
+}
+
+pub fn cmd_import(global: &GlobalArgs, args: &ImportArgs) -> CliResult<Outcome> {
+    let (_store, report) = super::open_synced(global, &args.paths)?;
+    let text = match args.format {
+        ImportFormat::Table => render::import::text(&report),
+        ImportFormat::Json => render::json::to_string(&render::import::json(&report)),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,270 @@
+//! Reading plans back out of the store, as the same types the loader produces.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row};
+
+use crate::plan::*;
+
+/// A plan in the store, and the file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSummary {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub display_path: String,
+}
+
+pub fn plan_summaries(conn: &Connection) -> anyhow::Result<Vec<PlanSummary>> {
+    let mut stmt = conn.prepare("SELECT id, title, file, display_path FROM plans ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(PlanSummary {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            file: r.get(2)?,
+            display_path: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn keyword<T>(row: &Row, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("unexpected value `{text}` in the store").into(),
+        )
+    })
+}
+
+fn opt_keyword<T>(
+    row: &Row,
+    index: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = row.get(index)?;
+    Ok(text.as_deref().and_then(parse))
+}
+
+/// Reads one whole plan, or `None` when the store has no plan with this id.
+pub fn load_plan(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
+    load(conn, plan_id).with_context(|| format!("cannot read plan `{plan_id}` from the store"))
+}
+
+fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, title, organisation, commissioner, start, target, target_judgement,
+                inspection_body, inspection_published, inspection_judgement, amber_within_days
+         FROM plans WHERE id = ?1",
+    )?;
+    let mut rows = stmt.query([plan_id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let body: Option<String> = r.get(7)?;
+    let published: Option<NaiveDate> = r.get(8)?;
+    let judgement = opt_keyword(r, 9, Judgement::parse)?;
+    let inspection =
+        (body.is_some() || published.is_some() || judgement.is_some()).then_some(Inspection {
+            body,
+            published,
+            judgement,
+        });
+    let mut plan = Plan {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        organisation: r.get(2)?,
+        commissioner: r.get(3)?,
+        start: r.get(4)?,
+        target: r.get(5)?,
+        target_judgement: opt_keyword(r, 6, Judgement::parse)?,
+        inspection,
+        amber_within_days: r.get(10)?,
+        owners: Vec::new(),
+        priorities: Vec::new(),
+        actions: Vec::new(),
+        measures: Vec::new(),
+        milestones: Vec::new(),
+    };
+    plan.owners = query_all(
+        conn,
+        "SELECT id, name, role FROM owners WHERE plan_id = ?1 ORDER BY position",
+        plan_id,
+        |r| {
+            Ok(Owner {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+            })
+        },
+    )?;
+    plan.priorities = query_all(
+        conn,
+        "SELECT id, title, area, recommendation FROM priorities WHERE plan_id = ?1 ORDER BY position",
+        plan_id,
+        |r| {
+            Ok(Priority {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                area: r.get(2)?,
+                recommendation: r.get(3)?,
+            })
+        },
+    )?;
+    plan.actions = load_actions(conn, plan_id)?;
+    plan.measures = load_measures(conn, plan_id)?;
+    plan.milestones = query_all(
+        conn,
+        "SELECT date, title, kind FROM milestones WHERE plan_id = ?1 ORDER BY position",
+        plan_id,
+        |r| {
+            Ok(Milestone {
+                date: r.get(0)?,
+                title: r.get(1)?,
+                kind: keyword(r, 2, MilestoneKind::parse)?,
+            })
+        },
+    )?;
+    Ok(Some(plan))
+}
+
+fn query_all<T>(
+    conn: &Connection,
+    sql: &str,
+    plan_id: &str,
+    map: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> anyhow::Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([plan_id], map)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Rows of a child table grouped by their parent's id, in position order.
+fn grouped<T>(
+    conn: &Connection,
+    sql: &str,
+    plan_id: &str,
+    mut map: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> anyhow::Result<HashMap<String, Vec<T>>> {
+    let mut groups: HashMap<String, Vec<T>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([plan_id])?;
+    while let Some(row) = rows.next()? {
+        let parent: String = row.get(0)?;
+        groups.entry(parent).or_default().push(map(row)?);
+    }
+    Ok(groups)
+}
+
+fn load_actions(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Action>> {
+    let mut updates = grouped(
+        conn,
+        "SELECT action_id, date, status, rag, note, due, line FROM updates
+         WHERE plan_id = ?1 ORDER BY action_id, position",
+        plan_id,
+        |r| {
+            Ok(Update {
+                date: r.get(1)?,
+                status: keyword(r, 2, Status::parse)?,
+                rag: opt_keyword(r, 3, Rag::parse)?,
+                note: r.get(4)?,
+                due: r.get(5)?,
+                line: r.get(6)?,
+            })
+        },
+    )?;
+    let mut evidence = grouped(
+        conn,
+        "SELECT action_id, date, title, link, verified_by, verified_on FROM evidence
+         WHERE plan_id = ?1 ORDER BY action_id, position",
+        plan_id,
+        |r| {
+            Ok(Evidence {
+                date: r.get(1)?,
+                title: r.get(2)?,
+                link: r.get(3)?,
+                verified_by: r.get(4)?,
+                verified_on: r.get(5)?,
+            })
+        },
+    )?;
+    let mut links = grouped(
+        conn,
+        "SELECT action_id, kind, target FROM action_links
+         WHERE plan_id = ?1 ORDER BY action_id, kind, position",
+        plan_id,
+        |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+    )?;
+    query_all(
+        conn,
+        "SELECT id, priority, title, owner, due, start, success_measure, line FROM actions
+         WHERE plan_id = ?1 ORDER BY position",
+        plan_id,
+        |r| {
+            let id: String = r.get(0)?;
+            let (depends_on, measures) = links
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .partition::<Vec<_>, _>(|(kind, _)| kind == "depends_on");
+            Ok(Action {
+                priority: r.get(1)?,
+                title: r.get(2)?,
+                owner: r.get(3)?,
+                due: r.get(4)?,
+                start: r.get(5)?,
+                depends_on: depends_on.into_iter().map(|(_, t)| t).collect(),
+                success_measure: r.get(6)?,
+                measures: measures.into_iter().map(|(_, t)| t).collect(),
+                updates: updates.remove(&id).unwrap_or_default(),
+                evidence: evidence.remove(&id).unwrap_or_default(),
+                line: r.get(7)?,
+                id,
+            })
+        },
+    )
+}
+
+fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure>> {
+    let mut readings = grouped(
+        conn,
+        "SELECT measure_id, date, value FROM readings WHERE plan_id = ?1 ORDER BY measure_id, position",
+        plan_id,
+        |r| {
+            Ok(Reading {
+                date: r.get(1)?,
+                value: r.get(2)?,
+            })
+        },
+    )?;
+    let mut benchmarks = grouped(
+        conn,
+        "SELECT measure_id, name, value FROM benchmarks WHERE plan_id = ?1 ORDER BY measure_id, position",
+        plan_id,
+        |r| Ok((r.get::<_, String>(1)?, r.get::<_, f64>(2)?)),
+    )?;
+    query_all(
+        conn,
+        "SELECT id, title, unit, baseline, target, direction, tolerance FROM measures
+         WHERE plan_id = ?1 ORDER BY position",
+        plan_id,
+        |r| {
+            let id: String = r.get(0)?;
+            Ok(Measure {
+                title: r.get(1)?,
+                unit: r.get(2)?,
+                baseline: r.get(3)?,
+                target: r.get(4)?,
+                direction: keyword(r, 5, Direction::parse)?,
+                tolerance: r.get(6)?,
+                benchmarks: benchmarks.remove(&id).unwrap_or_default(),
+                readings: readings.remove(&id).unwrap_or_default(),
+                id,
+            })
+        },
+    )
+}

@@ -1,0 +1,214 @@
+//! The store's schema, versioned with `PRAGMA user_version`. Each migration takes the database from
+//! the version before it to its own; a database from a newer binary is refused, never altered.
+//! The schema is documented for people in docs/store.md.
+
+use anyhow::Context;
+use rusqlite::Connection;
+
+/// Migration `i` brings a database from version `i` to version `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const V1: &str = r#"
+-- One row per plan file, as it was at the last sync: how to tell cheaply that it has not changed.
+CREATE TABLE files (
+    path      TEXT PRIMARY KEY,           -- absolute path
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,           -- modification time, nanoseconds since 1970
+    hash      TEXT NOT NULL,              -- SHA-256 of the content, hex
+    plan_id   TEXT NOT NULL UNIQUE,
+    synced_at TEXT NOT NULL               -- when the content was last read (RFC 3339, UTC)
+);
+
+CREATE TABLE plans (
+    id                   TEXT PRIMARY KEY,
+    file                 TEXT NOT NULL REFERENCES files(path),
+    display_path         TEXT NOT NULL,   -- the path as given when it was synced, for messages
+    title                TEXT NOT NULL,
+    organisation         TEXT NOT NULL,
+    commissioner         TEXT,
+    start                TEXT NOT NULL,   -- dates are ISO 8601 (YYYY-MM-DD) throughout
+    target               TEXT NOT NULL,
+    target_judgement     TEXT,
+    inspection_body      TEXT,
+    inspection_published TEXT,
+    inspection_judgement TEXT,
+    amber_within_days    INTEGER NOT NULL
+);
+
+CREATE TABLE owners (
+    plan_id  TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    id       TEXT NOT NULL,
+    position INTEGER NOT NULL,            -- order in the file
+    name     TEXT NOT NULL,
+    role     TEXT,
+    PRIMARY KEY (plan_id, id)
+) WITHOUT ROWID;
+
+CREATE TABLE priorities (
+    plan_id        TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    id             TEXT NOT NULL,
+    position       INTEGER NOT NULL,
+    title          TEXT NOT NULL,
+    area           TEXT,
+    recommendation TEXT,
+    PRIMARY KEY (plan_id, id)
+) WITHOUT ROWID;
+
+CREATE TABLE actions (
+    plan_id         TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    id              TEXT NOT NULL,
+    position        INTEGER NOT NULL,
+    priority        TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    owner           TEXT NOT NULL,
+    due             TEXT NOT NULL,        -- the original deadline; revisions are in updates.due
+    start           TEXT,
+    success_measure TEXT,
+    line            INTEGER NOT NULL,     -- line of the [[actions]] header in the plan file
+    PRIMARY KEY (plan_id, id)
+) WITHOUT ROWID;
+CREATE INDEX actions_by_owner ON actions (plan_id, owner);
+CREATE INDEX actions_by_priority ON actions (plan_id, priority);
+CREATE INDEX actions_by_due ON actions (due);
+
+CREATE TABLE action_links (               -- depends_on and measures lists of an action
+    plan_id   TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    action_id TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('depends_on', 'measure')),
+    position  INTEGER NOT NULL,
+    target    TEXT NOT NULL,
+    PRIMARY KEY (plan_id, action_id, kind, position)
+) WITHOUT ROWID;
+
+CREATE TABLE updates (
+    plan_id   TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    action_id TEXT NOT NULL,
+    position  INTEGER NOT NULL,           -- date order, as the loader sorts them
+    date      TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    rag       TEXT,
+    note      TEXT,
+    due       TEXT,                       -- a revised deadline
+    line      INTEGER NOT NULL,           -- line of the revised due, or of the update
+    PRIMARY KEY (plan_id, action_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE evidence (
+    plan_id     TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    action_id   TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    date        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    link        TEXT,
+    verified_by TEXT,
+    verified_on TEXT,
+    PRIMARY KEY (plan_id, action_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE measures (
+    plan_id    TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    id         TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    title      TEXT NOT NULL,
+    unit       TEXT,
+    baseline   REAL NOT NULL,
+    target     REAL NOT NULL,
+    direction  TEXT NOT NULL,
+    tolerance  REAL,
+    PRIMARY KEY (plan_id, id)
+) WITHOUT ROWID;
+
+CREATE TABLE benchmarks (
+    plan_id    TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    measure_id TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    name       TEXT NOT NULL,
+    value      REAL NOT NULL,
+    PRIMARY KEY (plan_id, measure_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE readings (
+    plan_id    TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    measure_id TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    date       TEXT NOT NULL,
+    value      REAL NOT NULL,
+    PRIMARY KEY (plan_id, measure_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE milestones (
+    plan_id  TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    date     TEXT NOT NULL,
+    title    TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    PRIMARY KEY (plan_id, position)
+) WITHOUT ROWID;
+
+-- The audit trail: one entry per file per sync that changed it. Only the store knows this.
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    synced_at TEXT NOT NULL,              -- when the change was observed (RFC 3339, UTC)
+    file      TEXT NOT NULL,              -- the path as given
+    hash      TEXT NOT NULL,              -- SHA-256 of the content observed ('' when removed)
+    plan_id   TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('added', 'changed', 'removed'))
+);
+CREATE INDEX audit_by_plan ON audit (plan_id, id);
+
+-- What changed, one row per fact: an action added or removed, or one field of an action.
+CREATE TABLE audit_changes (
+    audit_id  INTEGER NOT NULL REFERENCES audit(id),
+    position  INTEGER NOT NULL,
+    subject   TEXT NOT NULL,              -- 'plan', or 'action P1.2', 'measure caseload', ...
+    change    TEXT NOT NULL CHECK (change IN ('added', 'removed', 'changed')),
+    field     TEXT,                       -- for 'changed': which field
+    old       TEXT,
+    new       TEXT,
+    PRIMARY KEY (audit_id, position)
+) WITHOUT ROWID;
+CREATE INDEX audit_changes_by_subject ON audit_changes (subject);
+"#;
+
+/// Why a store could not be used as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error(
+        "the store was written by a newer version of plan (schema {found}, this binary knows up to {known}); \
+         upgrade plan, or point --db at another file"
+    )]
+    Newer { found: u32, known: u32 },
+}
+
+pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Refuses a database from the future; says whether migrations are needed.
+pub fn needs_migration(conn: &Connection) -> anyhow::Result<bool> {
+    let found = version(conn).context("cannot read the store's schema version")?;
+    if found > SCHEMA_VERSION {
+        return Err(SchemaError::Newer {
+            found,
+            known: SCHEMA_VERSION,
+        }
+        .into());
+    }
+    Ok(found < SCHEMA_VERSION)
+}
+
+/// Brings the schema up to date in one transaction.
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    let found = version(&tx)?;
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("cannot migrate the store from schema {from}"))?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,359 @@
+//! Bringing the store up to date with the plan files, in one transaction, recording what changed.
+//!
+//! A file whose size and modification time match the last sync is not read at all; one whose
+//! content hash matches is not parsed. When nothing changed, nothing is written: the database file
+//! is left exactly as it was.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::Context;
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Store, read, write};
+use crate::load::{self, LoadedFile};
+use crate::plan::Plan;
+use crate::plan::diff::{self, Change, ChangeKind};
+
+/// What one sync did to one file's plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSync {
+    pub file: String,
+    pub plan: String,
+    pub event: ChangeKind,
+    pub hash: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    /// Files whose plan was added, changed or removed.
+    pub files: Vec<FileSync>,
+    /// Files that were already up to date.
+    pub unchanged: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Some plan files are invalid; nothing was written. Each file carries its diagnostics.
+    #[error("invalid plan files")]
+    Invalid(Vec<LoadedFile>),
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+/// The state of a file on disk that tells cheaply whether it may have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    size: i64,
+    mtime_ns: i64,
+}
+
+struct StoredFile {
+    stat: Stat,
+    hash: String,
+    plan_id: String,
+}
+
+/// A file to (re)load: its content is new to the store.
+struct Candidate {
+    key: String,
+    stat: Stat,
+    hash: String,
+    loaded: LoadedFile,
+}
+
+/// Syncs the store with the plan files under `roots` (files, or folders of `*.toml`).
+/// `synced_at` is recorded in the audit trail as the time the changes were observed.
+pub fn sync(
+    store: &mut Store,
+    roots: &[PathBuf],
+    synced_at: &str,
+) -> Result<SyncReport, SyncError> {
+    let stored = stored_files(store)?;
+    let paths = load::discover(roots);
+    let mut report = SyncReport::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut restat: Vec<(String, Stat)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut unreadable: Vec<LoadedFile> = Vec::new();
+
+    for path in &paths {
+        let key = file_key(path);
+        seen.insert(key.clone());
+        let Some(stat) = stat_of(path) else {
+            unreadable.push(load::load_path(path));
+            continue;
+        };
+        let previous = stored.get(&key);
+        if previous.is_some_and(|p| p.stat == stat) {
+            report.unchanged += 1;
+            continue;
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                unreadable.push(load::load_path(path));
+                continue;
+            }
+        };
+        let hash = hex::encode(Sha256::digest(&bytes));
+        if previous.is_some_and(|p| p.hash == hash) {
+            // Touched but not edited: remember the new stat so the next sync need not hash it.
+            report.unchanged += 1;
+            restat.push((key, stat));
+            continue;
+        }
+        let loaded = load::load_bytes(path, bytes);
+        candidates.push(Candidate {
+            key,
+            stat,
+            hash,
+            loaded,
+        });
+    }
+
+    let removed: Vec<(&String, &StoredFile)> = stored
+        .iter()
+        .filter(|(key, _)| !seen.contains(*key) && is_under_roots(key, roots))
+        .collect();
+    let removed_keys: HashSet<&str> = removed.iter().map(|(key, _)| key.as_str()).collect();
+    check_plan_ids(&mut candidates, &stored, &removed_keys);
+
+    let mut invalid: Vec<LoadedFile> = unreadable;
+    invalid.extend(
+        candidates
+            .iter_mut()
+            .filter(|c| c.loaded.has_errors())
+            .map(|c| take_loaded(&mut c.loaded)),
+    );
+    if !invalid.is_empty() {
+        return Err(SyncError::Invalid(invalid));
+    }
+    if candidates.is_empty() && removed.is_empty() && restat.is_empty() {
+        return Ok(report);
+    }
+
+    let tx = store
+        .conn
+        .transaction()
+        .context("cannot start writing to the store")?;
+    for (key, file) in &removed {
+        let old = read::load_plan(&tx, &file.plan_id)?;
+        write::delete_plan(&tx, &file.plan_id).context("cannot remove a plan from the store")?;
+        tx.execute("DELETE FROM files WHERE path = ?1", [key])
+            .context("cannot update the store")?;
+        let changes = old.as_ref().map(diff::all_removed).unwrap_or_default();
+        let display = display_of(&tx, key);
+        report.files.push(record(
+            &tx,
+            synced_at,
+            display,
+            &file.plan_id,
+            ChangeKind::Removed,
+            "",
+            changes,
+        )?);
+    }
+    for candidate in &candidates {
+        report.files.push(apply(
+            &tx,
+            candidate,
+            stored.get(&candidate.key),
+            synced_at,
+        )?);
+    }
+    for (key, stat) in &restat {
+        tx.execute(
+            "UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
+            params![key, stat.size, stat.mtime_ns],
+        )
+        .context("cannot update the store")?;
+    }
+    tx.commit().context("cannot commit the sync to the store")?;
+    Ok(report)
+}
+
+fn take_loaded(loaded: &mut LoadedFile) -> LoadedFile {
+    LoadedFile {
+        path: loaded.path.clone(),
+        source: std::mem::take(&mut loaded.source),
+        plan: loaded.plan.take(),
+        diagnostics: std::mem::take(&mut loaded.diagnostics),
+    }
+}
+
+/// Writes one new or changed file's plan and its audit entry.
+fn apply(
+    tx: &Transaction,
+    candidate: &Candidate,
+    previous: Option<&StoredFile>,
+    synced_at: &str,
+) -> Result<FileSync, SyncError> {
+    let plan: &Plan = candidate
+        .loaded
+        .plan
+        .as_ref()
+        .context("a valid file always has a plan")?;
+    let display = candidate.loaded.display();
+    let old = match previous {
+        Some(p) => read::load_plan(tx, &p.plan_id)?,
+        None => None,
+    };
+    let store_error = |e: rusqlite::Error| {
+        SyncError::Store(anyhow::Error::new(e).context("cannot write to the store"))
+    };
+    if let Some(p) = previous {
+        write::delete_plan(tx, &p.plan_id).map_err(store_error)?;
+    }
+    tx.execute("DELETE FROM files WHERE path = ?1", [&candidate.key])
+        .map_err(store_error)?;
+    tx.execute(
+        "INSERT INTO files (path, size, mtime_ns, hash, plan_id, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![candidate.key, candidate.stat.size, candidate.stat.mtime_ns, candidate.hash, plan.id, synced_at],
+    )
+    .map_err(store_error)?;
+    write::insert_plan(tx, plan, &candidate.key, &display).map_err(store_error)?;
+    let (event, changes) = match old.as_ref().filter(|o| o.id == plan.id) {
+        Some(old) => (ChangeKind::Changed, diff::diff(old, plan)),
+        None => (ChangeKind::Added, diff::all_added(plan)),
+    };
+    record(
+        tx,
+        synced_at,
+        display,
+        &plan.id,
+        event,
+        &candidate.hash,
+        changes,
+    )
+}
+
+/// Adds one audit entry with its changes.
+fn record(
+    tx: &Transaction,
+    synced_at: &str,
+    file: String,
+    plan_id: &str,
+    event: ChangeKind,
+    hash: &str,
+    changes: Vec<Change>,
+) -> Result<FileSync, SyncError> {
+    let write = || -> rusqlite::Result<()> {
+        tx.execute(
+            "INSERT INTO audit (synced_at, file, hash, plan_id, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![synced_at, file, hash, plan_id, event.as_str()],
+        )?;
+        let audit_id = tx.last_insert_rowid();
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO audit_changes (audit_id, position, subject, change, field, old, new)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, c) in changes.iter().enumerate() {
+            insert.execute(params![
+                audit_id,
+                i,
+                c.subject,
+                c.change.as_str(),
+                c.field,
+                c.old,
+                c.new
+            ])?;
+        }
+        Ok(())
+    };
+    write().context("cannot write the audit trail")?;
+    Ok(FileSync {
+        file,
+        plan: plan_id.to_string(),
+        event,
+        hash: hash.to_string(),
+        changes,
+    })
+}
+
+fn stored_files(store: &Store) -> anyhow::Result<HashMap<String, StoredFile>> {
+    let mut stmt = store
+        .conn
+        .prepare("SELECT path, size, mtime_ns, hash, plan_id FROM files")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            StoredFile {
+                stat: Stat {
+                    size: r.get(1)?,
+                    mtime_ns: r.get(2)?,
+                },
+                hash: r.get(3)?,
+                plan_id: r.get(4)?,
+            },
+        ))
+    })?;
+    rows.collect::<Result<_, _>>()
+        .context("cannot read the store's file list")
+}
+
+fn display_of(tx: &Transaction, key: &str) -> String {
+    tx.query_row(
+        "SELECT display_path FROM plans WHERE file = ?1",
+        [key],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|_| key.to_string())
+}
+
+/// Two files may not claim one plan id, whether or not they changed in this sync.
+fn check_plan_ids(
+    candidates: &mut [Candidate],
+    stored: &HashMap<String, StoredFile>,
+    removed: &HashSet<&str>,
+) {
+    let candidate_keys: HashSet<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
+    let mut owner_of: HashMap<String, String> = stored
+        .iter()
+        .filter(|(key, _)| {
+            !removed.contains(key.as_str()) && !candidate_keys.contains(key.as_str())
+        })
+        .map(|(key, f)| (f.plan_id.clone(), key.clone()))
+        .collect();
+    for c in candidates.iter_mut() {
+        let Some(id) = c.loaded.plan.as_ref().map(|p| p.id.clone()) else {
+            continue;
+        };
+        match owner_of.get(&id) {
+            Some(first) => load::report_duplicate_plan_id(&mut c.loaded, Path::new(first)),
+            None => {
+                owner_of.insert(id, c.key.clone());
+            }
+        }
+    }
+}
+
+/// The key a file is stored under: its absolute path, so that the same file is recognised
+/// whichever folder the command is run from.
+fn file_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn is_under_roots(key: &str, roots: &[PathBuf]) -> bool {
+    let key = Path::new(key);
+    roots.iter().any(|root| {
+        let root = Path::new(&file_key(root)).to_path_buf();
+        key == root || key.parent() == Some(root.as_path())
+    })
+}
+
+fn stat_of(path: &Path) -> Option<Stat> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(Stat {
+        size: i64::try_from(meta.len()).ok()?,
+        mtime_ns: i64::try_from(mtime.as_nanos()).ok()?,
+    })
+}

@@ -1,0 +1,164 @@
+//! Writing one plan into the store (inside the sync's transaction).
+
+use rusqlite::{Transaction, params};
+
+use crate::plan::Plan;
+
+/// Removes a plan and everything under it.
+pub fn delete_plan(tx: &Transaction, plan_id: &str) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM plans WHERE id = ?1", [plan_id])?;
+    Ok(())
+}
+
+/// Inserts a plan and everything under it. Any previous copy must have been deleted.
+pub fn insert_plan(
+    tx: &Transaction,
+    plan: &Plan,
+    file: &str,
+    display_path: &str,
+) -> rusqlite::Result<()> {
+    let p = plan;
+    let inspection = p.inspection.as_ref();
+    tx.execute(
+        "INSERT INTO plans (id, file, display_path, title, organisation, commissioner, start, target,
+             target_judgement, inspection_body, inspection_published, inspection_judgement, amber_within_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            p.id,
+            file,
+            display_path,
+            p.title,
+            p.organisation,
+            p.commissioner,
+            p.start,
+            p.target,
+            p.target_judgement.map(|j| j.as_str()),
+            inspection.and_then(|i| i.body.as_deref()),
+            inspection.and_then(|i| i.published),
+            inspection.and_then(|i| i.judgement).map(|j| j.as_str()),
+            p.amber_within_days,
+        ],
+    )?;
+    let id = &p.id;
+    let mut owner = tx.prepare_cached(
+        "INSERT INTO owners (plan_id, id, position, name, role) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, o) in p.owners.iter().enumerate() {
+        owner.execute(params![id, o.id, i, o.name, o.role])?;
+    }
+    let mut priority = tx.prepare_cached(
+        "INSERT INTO priorities (plan_id, id, position, title, area, recommendation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, pr) in p.priorities.iter().enumerate() {
+        priority.execute(params![id, pr.id, i, pr.title, pr.area, pr.recommendation])?;
+    }
+    insert_actions(tx, plan)?;
+    insert_measures(tx, plan)?;
+    let mut milestone = tx.prepare_cached(
+        "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, m) in p.milestones.iter().enumerate() {
+        milestone.execute(params![id, i, m.date, m.title, m.kind.as_str()])?;
+    }
+    Ok(())
+}
+
+fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
+    let id = &plan.id;
+    let mut action = tx.prepare_cached(
+        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut link = tx.prepare_cached(
+        "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "INSERT INTO updates (plan_id, action_id, position, date, status, rag, note, due, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut evidence = tx.prepare_cached(
+        "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, a) in plan.actions.iter().enumerate() {
+        action.execute(params![
+            id,
+            a.id,
+            i,
+            a.priority,
+            a.title,
+            a.owner,
+            a.due,
+            a.start,
+            a.success_measure,
+            a.line
+        ])?;
+        for (j, dep) in a.depends_on.iter().enumerate() {
+            link.execute(params![id, a.id, "depends_on", j, dep])?;
+        }
+        for (j, m) in a.measures.iter().enumerate() {
+            link.execute(params![id, a.id, "measure", j, m])?;
+        }
+        for (j, u) in a.updates.iter().enumerate() {
+            update.execute(params![
+                id,
+                a.id,
+                j,
+                u.date,
+                u.status.as_str(),
+                u.rag.map(|r| r.as_str()),
+                u.note,
+                u.due,
+                u.line
+            ])?;
+        }
+        for (j, e) in a.evidence.iter().enumerate() {
+            evidence.execute(params![
+                id,
+                a.id,
+                j,
+                e.date,
+                e.title,
+                e.link,
+                e.verified_by,
+                e.verified_on
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
+    let id = &plan.id;
+    let mut measure = tx.prepare_cached(
+        "INSERT INTO measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut benchmark = tx.prepare_cached(
+        "INSERT INTO benchmarks (plan_id, measure_id, position, name, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut reading = tx.prepare_cached(
+        "INSERT INTO readings (plan_id, measure_id, position, date, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, m) in plan.measures.iter().enumerate() {
+        measure.execute(params![
+            id,
+            m.id,
+            i,
+            m.title,
+            m.unit,
+            m.baseline,
+            m.target,
+            m.direction.as_str(),
+            m.tolerance
+        ])?;
+        for (j, (name, value)) in m.benchmarks.iter().enumerate() {
+            benchmark.execute(params![id, m.id, j, name, value])?;
+        }
+        for (j, r) in m.readings.iter().enumerate() {
+            reading.execute(params![id, m.id, j, r.date, r.value])?;
+        }
+    }
+    Ok(())
+}

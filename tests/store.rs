@@ -1,0 +1,204 @@
+//! The store: created on first use, written only when something changed, never half-written,
+//! and refused when a newer version of plan made it.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Store, fixture, run};
+
+fn snapshot(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
+    (
+        std::fs::read(path).unwrap(),
+        std::fs::metadata(path).unwrap().modified().unwrap(),
+    )
+}
+
+fn copy_fixture(dir: &Path, name: &str) -> std::path::PathBuf {
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let path = plans.join("small.toml");
+    std::fs::copy(fixture(name), &path).unwrap();
+    plans
+}
+
+#[test]
+fn the_store_and_its_folder_are_created_on_first_use() {
+    let store = Store::new();
+    let db = store.dir.path().join("deep/er/plan.db");
+    let out = run(common::plan().arg("--db").arg(&db).args([
+        "--plans",
+        "tests/fixtures/status/small.toml",
+        "import",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(db.is_file());
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}: added plan small (7 actions)\n1 file changed, 0 up to date\n",
+            fixture("status/small.toml").display()
+        )
+        .replace(&format!("{}/", env!("CARGO_MANIFEST_DIR")), "")
+    );
+}
+
+#[test]
+fn a_second_sync_of_unchanged_files_leaves_the_database_file_alone() {
+    let store = Store::new();
+    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+    let before = snapshot(&store.path());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(again.stdout, "0 files changed, 1 up to date\n");
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("status")).code, 0);
+    assert_eq!(snapshot(&store.path()), before);
+}
+
+#[test]
+fn an_invalid_file_leaves_the_store_byte_for_byte_unchanged() {
+    let store = Store::new();
+    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+    let before = std::fs::read(store.path()).unwrap();
+
+    let file = plans.join("small.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("due = 2016-03-31", "due = \"soon\"");
+    std::fs::write(&file, text).unwrap();
+    std::fs::write(
+        plans.join("second.toml"),
+        std::fs::read(fixture("check/valid.toml")).unwrap(),
+    )
+    .unwrap();
+
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("`due` must be a date like 2016-03-31, found a string"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("small.toml:40:7"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the store was not changed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+    // Reading commands refuse too, with the same diagnostics.
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("status")).code, 2);
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+}
+
+#[test]
+fn changes_are_recorded_field_by_field() {
+    let store = Store::new();
+    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+    let file = plans.join("small.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("due = 2016-07-15", "due = 2016-08-15")
+        .replace("id = \"A6\"", "id = \"A8\"");
+    std::fs::write(&file, text).unwrap();
+
+    let out = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["import", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["event"], "changed");
+    let changes = &report["files"][0]["changes"];
+    assert_eq!(changes[0]["subject"], "action A8");
+    assert_eq!(changes[0]["change"], "added");
+    assert_eq!(changes[1]["subject"], "action A6");
+    assert_eq!(changes[1]["change"], "removed");
+
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title = \"Cap caseloads\"",
+        "title = \"Cap caseloads at 18\"",
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert!(
+        out.stdout
+            .contains("  action A2 title: Cap caseloads → Cap caseloads at 18\n"),
+        "{}",
+        out.stdout
+    );
+
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let entries: Vec<(String, String)> = conn
+        .prepare("SELECT event, hash FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        ["added", "changed", "changed"]
+    );
+    assert!(
+        entries.iter().all(|e| e.1.len() == 64),
+        "each entry has the content's SHA-256"
+    );
+}
+
+#[test]
+fn a_removed_file_removes_its_plan() {
+    let store = Store::new();
+    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+    std::fs::remove_file(plans.join("small.toml")).unwrap();
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert!(out.stdout.contains("removed plan small"), "{}", out.stdout);
+    let status = run(store.plan(&plans, "2016-06-30").arg("status"));
+    assert_eq!(status.code, 2);
+    assert!(
+        status.stderr.contains("no plans found"),
+        "{}",
+        status.stderr
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_and_left_alone() {
+    let store = Store::new();
+    {
+        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(store.path()).unwrap();
+    let out = run(store
+        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .arg("status"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("written by a newer version of plan (schema 99"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+}
+
+#[test]
+fn a_store_that_is_not_a_database_fails_with_exit_3() {
+    let store = Store::new();
+    std::fs::write(
+        store.path(),
+        "this is not SQLite, just text that is long enough to have a header",
+    )
+    .unwrap();
+    let out = run(store
+        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .arg("status"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+}
