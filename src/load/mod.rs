@@ -173,9 +173,33 @@ fn sort_dated_facts(plan: &mut Plan) {
 
 /// Loads several files and checks what no single file can: two files claiming one plan id.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
-    let mut files: Vec<LoadedFile> = discover(paths).iter().map(|p| load_path(p)).collect();
+    let mut files = map_in_parallel(&discover(paths), |p| load_path(p));
     check_plan_ids_unique(&mut files);
     files
+}
+
+/// `f` applied to each item, spread over the available cores, results in the items' order.
+pub fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn check_plan_ids_unique(files: &mut [LoadedFile]) {

@@ -81,39 +81,30 @@ pub fn sync(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut unreadable: Vec<LoadedFile> = Vec::new();
 
+    let mut to_read: Vec<(&PathBuf, String, Stat)> = Vec::new();
     for path in &paths {
         let key = file_key(path);
         seen.insert(key.clone());
-        let Some(stat) = stat_of(path) else {
-            unreadable.push(load::load_path(path));
-            continue;
-        };
-        let previous = stored.get(&key);
-        if previous.is_some_and(|p| p.stat == stat) {
-            report.unchanged += 1;
-            continue;
+        match stat_of(path) {
+            None => unreadable.push(load::load_path(path)),
+            Some(stat) if stored.get(&key).is_some_and(|p| p.stat == stat) => report.unchanged += 1,
+            Some(stat) => to_read.push((path, key, stat)),
         }
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                unreadable.push(load::load_path(path));
-                continue;
+    }
+    // Reading, hashing and parsing are independent per file: spread them over the cores.
+    let read = load::map_in_parallel(&to_read, |(path, key, stat)| {
+        read_file(path, key, *stat, stored.get(key))
+    });
+    for outcome in read {
+        match outcome {
+            Read::Unreadable(loaded) => unreadable.push(loaded),
+            Read::Unedited(key, stat) => {
+                // Touched but not edited: remember the new stat so the next sync need not hash it.
+                report.unchanged += 1;
+                restat.push((key, stat));
             }
-        };
-        let hash = hex::encode(Sha256::digest(&bytes));
-        if previous.is_some_and(|p| p.hash == hash) {
-            // Touched but not edited: remember the new stat so the next sync need not hash it.
-            report.unchanged += 1;
-            restat.push((key, stat));
-            continue;
+            Read::New(candidate) => candidates.push(candidate),
         }
-        let loaded = load::load_bytes(path, bytes);
-        candidates.push(Candidate {
-            key,
-            stat,
-            hash,
-            loaded,
-        });
     }
 
     let removed: Vec<(&String, &StoredFile)> = stored
@@ -175,6 +166,29 @@ pub fn sync(
     }
     tx.commit().context("cannot commit the sync to the store")?;
     Ok(report)
+}
+
+enum Read {
+    Unreadable(LoadedFile),
+    Unedited(String, Stat),
+    New(Candidate),
+}
+
+/// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
+fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Read::Unreadable(load::load_path(path));
+    };
+    let hash = hex::encode(Sha256::digest(&bytes));
+    if previous.is_some_and(|p| p.hash == hash) {
+        return Read::Unedited(key.to_string(), stat);
+    }
+    Read::New(Candidate {
+        key: key.to_string(),
+        stat,
+        hash,
+        loaded: load::load_bytes(path, bytes),
+    })
 }
 
 fn take_loaded(loaded: &mut LoadedFile) -> LoadedFile {
