@@ -65,6 +65,14 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     /// The dashboard: progress against the target, ratings, measures, what is late
     Status(commands::status::StatusArgs),
+    /// Actions across the store, filtered and sorted
+    List(commands::list::ListArgs),
+    /// Overdue actions, most overdue first; exits 1 when there are any
+    Overdue(commands::overdue::OverdueArgs),
+    /// One action in full: deadlines, updates, evidence, rating and why, history
+    Show(commands::show::ShowArgs),
+    /// Workload per owner: open, blocked, overdue, due soon, done
+    Owners(commands::owners::OwnersArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

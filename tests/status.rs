@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 fn status(as_of: &str) -> Value {
     let store = Store::new();
     let out = run(store
-        .plan(&fixture("status/small.toml"), as_of)
+        .plan(&fixture("plans/small.toml"), as_of)
         .args(["status", "--format", "json"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     serde_json::from_str(&out.stdout).expect("status --format json prints JSON")
@@ -165,7 +165,7 @@ fn after_the_target_time_elapsed_is_not_capped() {
 fn the_dashboard_shows_the_plan_at_a_glance() {
     let store = Store::new();
     let out = run(store
-        .plan(&fixture("status/small.toml"), "2016-08-01")
+        .plan(&fixture("plans/small.toml"), "2016-08-01")
         .arg("status"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = out.stdout;
@@ -185,7 +185,7 @@ fn the_dashboard_shows_the_plan_at_a_glance() {
     }
     assert!(!text.contains('\u{1b}'), "no colour when piped");
     let coloured = run(store
-        .plan(&fixture("status/small.toml"), "2016-08-01")
+        .plan(&fixture("plans/small.toml"), "2016-08-01")
         .args(["--color", "always", "status"]));
     assert!(coloured.stdout.contains('\u{1b}'), "colour when asked for");
 }
@@ -194,7 +194,7 @@ fn the_dashboard_shows_the_plan_at_a_glance() {
 fn the_dashboard_fits_the_width_it_is_given() {
     let store = Store::new();
     let out = run(store
-        .plan(&fixture("status/small.toml"), "2016-08-01")
+        .plan(&fixture("plans/small.toml"), "2016-08-01")
         .env("COLUMNS", "80")
         .arg("status"));
     let widest = out.stdout.lines().map(|l| l.chars().count()).max().unwrap();
@@ -209,11 +209,11 @@ fn several_plans_need_a_choice() {
         .arg("import"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let both = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("import"));
     assert_eq!(both.code, 0, "{}", both.stderr);
     let out = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("status"));
     assert_eq!(out.code, 2);
     assert!(
@@ -223,11 +223,11 @@ fn several_plans_need_a_choice() {
         out.stderr
     );
     let chosen = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .args(["status", "--plan", "small"]));
     assert_eq!(chosen.code, 0, "{}", chosen.stderr);
     let unknown = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .args(["status", "--plan", "smal"]));
     assert_eq!(unknown.code, 2);
     assert!(

@@ -28,7 +28,7 @@ fn the_store_and_its_folder_are_created_on_first_use() {
     let db = store.dir.path().join("deep/er/plan.db");
     let out = run(common::plan().arg("--db").arg(&db).args([
         "--plans",
-        "tests/fixtures/status/small.toml",
+        "tests/fixtures/plans/small.toml",
         "import",
     ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -37,7 +37,7 @@ fn the_store_and_its_folder_are_created_on_first_use() {
         out.stdout,
         format!(
             "{}: added plan small (7 actions)\n1 file changed, 0 up to date\n",
-            fixture("status/small.toml").display()
+            fixture("plans/small.toml").display()
         )
         .replace(&format!("{}/", env!("CARGO_MANIFEST_DIR")), "")
     );
@@ -46,7 +46,7 @@ fn the_store_and_its_folder_are_created_on_first_use() {
 #[test]
 fn a_second_sync_of_unchanged_files_leaves_the_database_file_alone() {
     let store = Store::new();
-    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    let plans = copy_fixture(store.dir.path(), "plans/small.toml");
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
     let before = snapshot(&store.path());
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -59,7 +59,7 @@ fn a_second_sync_of_unchanged_files_leaves_the_database_file_alone() {
 #[test]
 fn an_invalid_file_leaves_the_store_byte_for_byte_unchanged() {
     let store = Store::new();
-    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    let plans = copy_fixture(store.dir.path(), "plans/small.toml");
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
     let before = std::fs::read(store.path()).unwrap();
 
@@ -97,7 +97,7 @@ fn an_invalid_file_leaves_the_store_byte_for_byte_unchanged() {
 #[test]
 fn changes_are_recorded_field_by_field() {
     let store = Store::new();
-    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    let plans = copy_fixture(store.dir.path(), "plans/small.toml");
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
     let file = plans.join("small.toml");
     let text = std::fs::read_to_string(&file)
@@ -153,7 +153,7 @@ fn changes_are_recorded_field_by_field() {
 #[test]
 fn a_removed_file_removes_its_plan() {
     let store = Store::new();
-    let plans = copy_fixture(store.dir.path(), "status/small.toml");
+    let plans = copy_fixture(store.dir.path(), "plans/small.toml");
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
     std::fs::remove_file(plans.join("small.toml")).unwrap();
     let out = run(store.plan(&plans, "2016-06-30").arg("import"));
@@ -176,7 +176,7 @@ fn a_store_from_a_newer_version_is_refused_and_left_alone() {
     }
     let before = std::fs::read(store.path()).unwrap();
     let out = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("status"));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
@@ -197,7 +197,7 @@ fn a_store_that_is_not_a_database_fails_with_exit_3() {
     )
     .unwrap();
     let out = run(store
-        .plan(&fixture("status/small.toml"), "2016-06-30")
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("status"));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);

@@ -5,6 +5,11 @@ pub mod check;
 pub mod completions;
 pub mod import;
 pub mod init;
+pub mod list;
+pub mod overdue;
+pub mod owners;
+pub mod records;
+pub mod show;
 pub mod status;
 
 use std::io::Write;
@@ -36,6 +41,10 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Completions(args) => completions::cmd_completions(&args),
         Command::Import(args) => import::cmd_import(global, &args),
         Command::Status(args) => status::cmd_status(global, &args),
+        Command::List(args) => list::cmd_list(global, &args),
+        Command::Overdue(args) => overdue::cmd_overdue(global, &args),
+        Command::Show(args) => show::cmd_show(global, &args),
+        Command::Owners(args) => owners::cmd_owners(global, &args),
     }
 }
 
@@ -103,16 +112,48 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
             )));
         }
     };
-    match store::read::load_plan(&store.conn, id).map_err(CliError::Store)? {
-        Some(plan) => Ok(plan),
-        None => {
-            let suggestion = crate::load::fields::closest(id, &ids)
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            Err(CliError::input(format!(
-                "no plan `{id}` in the store (plans: {}){suggestion}",
-                ids.join(", ")
-            )))
+    let id = chosen_plan_id(store, id)?;
+    store::read::load_plan(&store.conn, &id)
+        .map_err(CliError::Store)?
+        .ok_or_else(|| CliError::input(format!("no plan `{id}` in the store")))
+}
+
+/// `id` when the store has such a plan; otherwise bad input naming the plans it does have.
+pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
+    let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+    if plans.iter().any(|p| p.id == id) {
+        return Ok(id.to_string());
+    }
+    let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+    let suggestion = crate::load::fields::closest(id, &ids)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    Err(CliError::input(format!(
+        "no plan `{id}` in the store (plans: {}){suggestion}",
+        ids.join(", ")
+    )))
+}
+
+/// The plans a listing covers, each with its file as given: `--plan`, or every plan in the store.
+pub fn plans_in_scope(store: &Store, global: &GlobalArgs) -> CliResult<Vec<(Plan, String)>> {
+    if global.plan.is_some() {
+        let plan = chosen_plan(store, global)?;
+        let file = store::read::plan_summaries(&store.conn)
+            .map_err(CliError::Store)?
+            .into_iter()
+            .find(|s| s.id == plan.id)
+            .map(|s| s.display_path)
+            .unwrap_or_default();
+        return Ok(vec![(plan, file)]);
+    }
+    let summaries = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+    let mut plans = Vec::with_capacity(summaries.len());
+    for summary in summaries {
+        if let Some(plan) =
+            store::read::load_plan(&store.conn, &summary.id).map_err(CliError::Store)?
+        {
+            plans.push((plan, summary.display_path));
         }
     }
+    Ok(plans)
 }

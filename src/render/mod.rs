@@ -32,3 +32,7 @@ pub mod status;
 pub mod terminal;
 
 pub use terminal::Terminal;
+pub mod actions;
+pub mod csv;
+pub mod owners;
+pub mod show;

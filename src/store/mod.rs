@@ -4,6 +4,7 @@
 pub mod read;
 pub mod schema;
 pub mod sync;
+pub mod timeline;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -34,8 +35,10 @@ impl Store {
             .with_context(|| format!("cannot open the store {}", path.display()))?;
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-            .with_context(context)?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 1073741824;",
+        )
+        .with_context(context)?;
         if schema::needs_migration(&conn).with_context(context)? {
             schema::migrate(&mut conn).with_context(context)?;
         }

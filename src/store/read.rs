@@ -268,3 +268,125 @@ fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure
         },
     )
 }
+
+/// An action that may be overdue on a date, with just what the deadline rules read: its updates
+/// come from the timeline (without notes or ratings), and it has no evidence or links.
+#[derive(Debug, Clone)]
+pub struct OpenAction {
+    pub plan_id: String,
+    pub file: String,
+    pub amber_within_days: u32,
+    pub owner_name: String,
+    pub position: usize,
+    pub action: Action,
+}
+
+/// Every action that could be overdue on `as_of` (its earliest deadline has passed and it is not
+/// closed for good by then), across the store or in one plan. The caller applies the rules.
+pub fn possibly_overdue(
+    conn: &Connection,
+    as_of: NaiveDate,
+    plan: Option<&str>,
+) -> anyhow::Result<Vec<OpenAction>> {
+    possibly_overdue_rows(conn, as_of, plan).context("cannot read the store's actions")
+}
+
+fn possibly_overdue_rows(
+    conn: &Connection,
+    as_of: NaiveDate,
+    plan: Option<&str>,
+) -> anyhow::Result<Vec<OpenAction>> {
+    // Plans and owners are few: read them once rather than joining them to every action. The
+    // actions are scanned in table order, which reads each page once, where going through the
+    // index would look each candidate up by its text key.
+    let plans: HashMap<String, (String, u32)> = conn
+        .prepare_cached("SELECT id, display_path, amber_within_days FROM plans")?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<Result<_, _>>()?;
+    let owners: HashMap<(String, String), String> = conn
+        .prepare_cached("SELECT plan_id, id, name FROM owners")?
+        .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT plan_id, position, id, priority, title, owner, due, line, timeline
+         FROM actions
+         WHERE +earliest_due < ?1 AND (closed_from IS NULL OR closed_from > ?1)
+           AND (?2 IS NULL OR plan_id = ?2)",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![as_of, plan])?;
+    let mut found = Vec::new();
+    while let Some(r) = rows.next()? {
+        let plan_id: String = r.get(0)?;
+        let owner: String = r.get(5)?;
+        let timeline: String = r.get(8)?;
+        let updates =
+            super::timeline::decode(&timeline).context("a damaged timeline in the store")?;
+        let (file, amber_within_days) = plans.get(&plan_id).cloned().unwrap_or_default();
+        let owner_name = owners
+            .get(&(plan_id.clone(), owner.clone()))
+            .cloned()
+            .unwrap_or_else(|| owner.clone());
+        found.push(OpenAction {
+            file,
+            amber_within_days,
+            owner_name,
+            position: r.get(1)?,
+            action: Action {
+                id: r.get(2)?,
+                priority: r.get(3)?,
+                title: r.get(4)?,
+                owner,
+                due: r.get(6)?,
+                start: None,
+                depends_on: Vec::new(),
+                success_measure: None,
+                measures: Vec::new(),
+                updates,
+                evidence: Vec::new(),
+                line: r.get(7)?,
+            },
+            plan_id,
+        });
+    }
+    Ok(found)
+}
+
+/// One change the store observed to an action, from the audit trail.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryEntry {
+    pub synced_at: String,
+    pub file: String,
+    pub change: String,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// What the store observed happening to one action, oldest first.
+pub fn action_history(
+    conn: &Connection,
+    plan_id: &str,
+    action_id: &str,
+) -> anyhow::Result<Vec<HistoryEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.synced_at, a.file, c.change, c.field, c.old, c.new
+         FROM audit_changes c JOIN audit a ON a.id = c.audit_id
+         WHERE a.plan_id = ?1 AND c.subject = ?2
+         ORDER BY a.id, c.position",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::params![plan_id, format!("action {action_id}")],
+        |r| {
+            Ok(HistoryEntry {
+                synced_at: r.get(0)?,
+                file: r.get(1)?,
+                change: r.get(2)?,
+                field: r.get(3)?,
+                old: r.get(4)?,
+                new: r.get(5)?,
+            })
+        },
+    )?;
+    rows.collect::<Result<_, _>>()
+        .context("cannot read the audit trail")
+}

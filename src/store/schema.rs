@@ -68,8 +68,14 @@ CREATE TABLE actions (
     start           TEXT,
     success_measure TEXT,
     line            INTEGER NOT NULL,     -- line of the [[actions]] header in the plan file
+    -- Derived from the updates at sync, so that "what is overdue on D" across every plan needs
+    -- one indexed scan of this table and no join to updates:
+    earliest_due    TEXT NOT NULL,        -- the earliest of the original and every revised due
+    closed_from     TEXT,                 -- from this date on it stays done or dropped; NULL if it may still be open
+    timeline        TEXT NOT NULL,        -- the updates as 'date,status,revised due,line;...' (see store/timeline.rs)
     PRIMARY KEY (plan_id, id)
 ) WITHOUT ROWID;
+CREATE INDEX actions_open_on ON actions (earliest_due, closed_from);
 CREATE INDEX actions_by_owner ON actions (plan_id, owner);
 CREATE INDEX actions_by_priority ON actions (plan_id, priority);
 CREATE INDEX actions_by_due ON actions (due);

@@ -2,6 +2,7 @@
 
 use rusqlite::{Transaction, params};
 
+use super::timeline;
 use crate::plan::Plan;
 
 /// Removes a plan and everything under it.
@@ -67,8 +68,9 @@ pub fn insert_plan(
 fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let id = &plan.id;
     let mut action = tx.prepare_cached(
-        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line,
+             earliest_due, closed_from, timeline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     let mut link = tx.prepare_cached(
         "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -92,7 +94,10 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             a.due,
             a.start,
             a.success_measure,
-            a.line
+            a.line,
+            timeline::earliest_due(a),
+            timeline::closed_from(a),
+            timeline::encode(&a.updates),
         ])?;
         for (j, dep) in a.depends_on.iter().enumerate() {
             link.execute(params![id, a.id, "depends_on", j, dep])?;

@@ -1,0 +1,207 @@
+//! `plan list`: actions across one plan or the whole store, filtered (filters combine with AND)
+//! and sorted.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::Outcome;
+use super::records::{ActionRecord, CSV_HEADER, natural_cmp};
+use crate::cli::{GlobalArgs, parse_date};
+use crate::error::CliResult;
+use crate::plan::rules::Rating;
+use crate::plan::{Plan, Status};
+use crate::render;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only actions owned by this owner id
+    #[arg(long, value_name = "ID")]
+    pub owner: Option<String>,
+    /// Only actions under this priority id
+    #[arg(long, value_name = "ID")]
+    pub priority: Option<String>,
+    /// Only actions with this status (repeatable)
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Vec<StatusArg>,
+    /// Only actions with this derived rating (repeatable)
+    #[arg(long, value_enum, value_name = "RATING")]
+    pub rag: Vec<RatingArg>,
+    /// Only overdue actions
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only actions due (as of --as-of) before this date
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub due_before: Option<NaiveDate>,
+    /// Only actions due (as of --as-of) after this date
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub due_after: Option<NaiveDate>,
+    /// Only actions whose id, title or update notes contain this text (any case)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    #[arg(long, value_enum, default_value_t = SortKey::Due)]
+    pub sort: SortKey,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// Soonest due first
+    Due,
+    /// By plan, then id in number order
+    Id,
+    /// By owner name
+    Owner,
+    /// Worst rating first
+    Rag,
+    /// Most slipped first
+    Slippage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    NotStarted,
+    InProgress,
+    Blocked,
+    Done,
+    Dropped,
+}
+
+impl From<StatusArg> for Status {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::NotStarted => Status::NotStarted,
+            StatusArg::InProgress => Status::InProgress,
+            StatusArg::Blocked => Status::Blocked,
+            StatusArg::Done => Status::Done,
+            StatusArg::Dropped => Status::Dropped,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RatingArg {
+    Red,
+    Amber,
+    Green,
+    Blue,
+    Dropped,
+}
+
+impl From<RatingArg> for Rating {
+    fn from(r: RatingArg) -> Self {
+        match r {
+            RatingArg::Red => Rating::Red,
+            RatingArg::Amber => Rating::Amber,
+            RatingArg::Green => Rating::Green,
+            RatingArg::Blue => Rating::Blue,
+            RatingArg::Dropped => Rating::Dropped,
+        }
+    }
+}
+
+/// A JSON listing: the records, with the contract's version and the date they hold for.
+#[derive(Debug, Serialize)]
+pub struct Listing<'a> {
+    pub schema_version: u32,
+    pub as_of: NaiveDate,
+    pub actions: &'a [ActionRecord],
+}
+
+pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
+    let (store, _) = super::open_synced(global, &[])?;
+    let as_of = global.as_of();
+    let plans = super::plans_in_scope(&store, global)?;
+    let mut records: Vec<ActionRecord> = Vec::new();
+    for (plan, file) in &plans {
+        for (position, action) in plan.actions.iter().enumerate() {
+            let record = ActionRecord::of_plan(plan, file, position, action, as_of);
+            if args.matches(&record, plan, as_of) {
+                records.push(record);
+            }
+        }
+    }
+    sort(&mut records, args.sort);
+    let several = plans.len() > 1;
+    let text = match args.format {
+        ListFormat::Table => render::actions::table(
+            &records,
+            several,
+            &render::Terminal::for_stdout(global.color),
+        ),
+        ListFormat::Json => render::json::to_string(&Listing {
+            schema_version: render::json::SCHEMA_VERSION,
+            as_of,
+            actions: &records,
+        }),
+        ListFormat::Csv => {
+            let rows: Vec<Vec<String>> = records.iter().map(ActionRecord::csv_row).collect();
+            render::csv::to_string(CSV_HEADER, &rows)
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(Outcome::Success)
+}
+
+impl ListArgs {
+    fn matches(&self, r: &ActionRecord, plan: &Plan, as_of: NaiveDate) -> bool {
+        self.owner.as_ref().is_none_or(|o| &r.owner == o)
+            && self.priority.as_ref().is_none_or(|p| &r.priority == p)
+            && (self.status.is_empty() || self.status.iter().any(|s| Status::from(*s) == r.status))
+            && (self.rag.is_empty() || self.rag.iter().any(|g| Rating::from(*g) == r.rating))
+            && (!self.overdue || r.days_overdue > 0)
+            && self.due_before.is_none_or(|d| r.due < d)
+            && self.due_after.is_none_or(|d| r.due > d)
+            && self
+                .search
+                .as_ref()
+                .is_none_or(|text| mentions(plan, r, text, as_of))
+    }
+}
+
+/// The id, the title or a note of an update visible as of the date contains `text`, in any case.
+fn mentions(plan: &Plan, r: &ActionRecord, text: &str, as_of: NaiveDate) -> bool {
+    let needle = text.to_lowercase();
+    let has = |hay: &str| hay.to_lowercase().contains(&needle);
+    has(&r.id)
+        || has(&r.title)
+        || plan.actions[r.position]
+            .updates
+            .iter()
+            .filter(|u| u.date <= as_of)
+            .filter_map(|u| u.note.as_deref())
+            .any(has)
+}
+
+pub fn sort(records: &mut [ActionRecord], key: SortKey) {
+    let plan_order =
+        |a: &ActionRecord, b: &ActionRecord| a.plan.cmp(&b.plan).then(a.position.cmp(&b.position));
+    records.sort_by(|a, b| match key {
+        SortKey::Due => a.due.cmp(&b.due).then_with(|| plan_order(a, b)),
+        SortKey::Id => a.plan.cmp(&b.plan).then_with(|| natural_cmp(&a.id, &b.id)),
+        SortKey::Owner => a
+            .owner_name
+            .cmp(&b.owner_name)
+            .then_with(|| a.due.cmp(&b.due))
+            .then_with(|| plan_order(a, b)),
+        SortKey::Rag => a
+            .rating
+            .cmp(&b.rating)
+            .then_with(|| a.due.cmp(&b.due))
+            .then_with(|| plan_order(a, b)),
+        SortKey::Slippage => b
+            .slippage_days
+            .cmp(&a.slippage_days)
+            .then_with(|| plan_order(a, b)),
+    });
+}

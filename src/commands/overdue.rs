@@ -1,0 +1,105 @@
+//! `plan overdue`: every overdue action as of a date, most overdue first. For scripts and CI: exit 1
+//! when there is at least one.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use super::Outcome;
+use super::list::Listing;
+use super::records::{ActionRecord, CSV_HEADER, PlanContext, natural_cmp};
+use crate::cli::GlobalArgs;
+use crate::error::{CliError, CliResult};
+use crate::render;
+use crate::store;
+
+#[derive(Debug, Args)]
+pub struct OverdueArgs {
+    /// Ignore actions overdue by fewer than this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    pub grace: i64,
+    #[arg(long, value_enum, default_value_t = OverdueFormat::Table)]
+    pub format: OverdueFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverdueFormat {
+    Table,
+    Json,
+    Csv,
+    /// GitHub Actions annotations, one per action, on the line of its deadline
+    Github,
+}
+
+pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome> {
+    let (store, _) = super::open_synced(global, &[])?;
+    let as_of = global.as_of();
+    if let Some(id) = &global.plan {
+        super::chosen_plan_id(&store, id)?;
+    }
+    let candidates = store::read::possibly_overdue(&store.conn, as_of, global.plan.as_deref())
+        .map_err(CliError::Store)?;
+    let several = candidates
+        .iter()
+        .any(|c| c.plan_id != candidates[0].plan_id);
+    let mut records: Vec<ActionRecord> = candidates
+        .iter()
+        .map(|c| {
+            let context = PlanContext {
+                plan_id: &c.plan_id,
+                file: &c.file,
+                amber_within_days: c.amber_within_days,
+            };
+            ActionRecord::new(&context, &c.owner_name, c.position, &c.action, as_of)
+        })
+        .filter(|r| r.days_overdue > 0 && r.days_overdue >= args.grace)
+        .collect();
+    records.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.plan.cmp(&b.plan))
+            .then_with(|| natural_cmp(&a.id, &b.id))
+    });
+    let text = match args.format {
+        OverdueFormat::Table => render::actions::table(
+            &records,
+            several,
+            &render::Terminal::for_stdout(global.color),
+        ),
+        OverdueFormat::Json => render::json::to_string(&Listing {
+            schema_version: render::json::SCHEMA_VERSION,
+            as_of,
+            actions: &records,
+        }),
+        OverdueFormat::Csv => {
+            let rows: Vec<Vec<String>> = records.iter().map(ActionRecord::csv_row).collect();
+            render::csv::to_string(CSV_HEADER, &rows)
+        }
+        OverdueFormat::Github => records.iter().map(github_line).collect(),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(if records.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn github_line(r: &ActionRecord) -> String {
+    use render::diagnostics::{escape_data, escape_property};
+    let days = if r.days_overdue == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{} days", r.days_overdue)
+    };
+    let message = format!(
+        "{} \"{}\" is {days} overdue (owner: {}, due {})",
+        r.id, r.title, r.owner_name, r.due
+    );
+    format!(
+        "::error file={},line={}::{}\n",
+        escape_property(&r.file),
+        r.line,
+        escape_data(&message)
+    )
+}
