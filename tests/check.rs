@@ -392,3 +392,29 @@ fn mangled_copies_of_the_sunderland_plan_never_panic() {
         );
     }
 }
+
+#[test]
+fn the_ci_example_checks_strictly_with_annotations() {
+    let script = |plans: &str| {
+        std::process::Command::new("bash")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("PLAN_BIN", assert_cmd::cargo::cargo_bin!("plan"))
+            .args(["examples/ci-check.sh", plans])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(script("plans").status.code(), Some(0));
+    let warned = script("tests/fixtures/check/warnings.toml");
+    assert_eq!(warned.status.code(), Some(1));
+    assert!(
+        String::from_utf8(warned.stdout)
+            .unwrap()
+            .starts_with("::warning file=tests/fixtures/check/warnings.toml,line=34,col=10::")
+    );
+    assert_eq!(
+        script("tests/fixtures/check/missing-key.toml")
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -462,3 +462,30 @@ fn a_closed_pipe_ends_the_listing_quietly() {
         assert_eq!(stderr, "", "{format}");
     }
 }
+
+#[test]
+fn the_ci_example_fails_on_overdue_actions_and_annotates_them() {
+    let script = |plans: &str, as_of: &str| {
+        std::process::Command::new("bash")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("PLAN_BIN", assert_cmd::cargo::cargo_bin!("plan"))
+            .env("PLAN_AS_OF", as_of)
+            .args(["examples/ci-overdue.sh", plans, "20"])
+            .output()
+            .unwrap()
+    };
+    let late = script("tests/fixtures/plans", AS_OF);
+    assert_eq!(late.status.code(), Some(1));
+    let stdout = String::from_utf8(late.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        4,
+        "A6 is within the 20 days of grace: {stdout}"
+    );
+    assert!(
+        stdout.starts_with("::error file=tests/fixtures/plans/other.toml,line=23::"),
+        "{stdout}"
+    );
+    let on_time = script("tests/fixtures/plans/small.toml", "2016-06-30");
+    assert_eq!(on_time.status.code(), Some(0));
+}

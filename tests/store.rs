@@ -157,7 +157,15 @@ fn a_removed_file_removes_its_plan() {
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
     std::fs::remove_file(plans.join("small.toml")).unwrap();
     let out = run(store.plan(&plans, "2016-06-30").arg("import"));
-    assert!(out.stdout.contains("removed plan small"), "{}", out.stdout);
+    let file = plans.join("small.toml");
+    assert!(
+        out.stdout.starts_with(&format!(
+            "{}: removed plan small (the file is gone)\n",
+            file.display()
+        )),
+        "{}",
+        out.stdout
+    );
     let status = run(store.plan(&plans, "2016-06-30").arg("status"));
     assert_eq!(status.code, 2);
     assert!(

@@ -134,11 +134,11 @@ pub fn sync(
         .context("cannot start writing to the store")?;
     for (key, file) in &removed {
         let old = read::load_plan(&tx, &file.plan_id)?;
+        let display = display_of(&tx, key);
         write::delete_plan(&tx, &file.plan_id).context("cannot remove a plan from the store")?;
         tx.execute("DELETE FROM files WHERE path = ?1", [key])
             .context("cannot update the store")?;
         let changes = old.as_ref().map(diff::all_removed).unwrap_or_default();
-        let display = display_of(&tx, key);
         report.files.push(record(
             &tx,
             synced_at,
