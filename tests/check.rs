@@ -221,10 +221,10 @@ fn a_plan_id_must_be_lowercase_letters_digits_and_dashes() {
 #[test]
 fn warnings_do_not_fail_unless_strict() {
     let expected = [
-        "::warning file=check/warnings.toml,line=34,col=10::this update is dated 2015-10-01, before the one above it (2015-12-01) (help: write each update after the ones dated before it)",
-        "::warning file=check/warnings.toml,line=43,col=10::this evidence item is dated 2016-01-15, before the one above it (2016-02-15) (help: write each evidence item after the ones dated before it)",
+        "::warning file=check/warnings.toml,line=34,col=10::this update is dated 2015-10-01, before an earlier-written one dated 2015-12-01 (help: write each update after the ones dated before it)",
+        "::warning file=check/warnings.toml,line=43,col=10::this evidence item is dated 2016-01-15, before an earlier-written one dated 2016-02-15 (help: write each evidence item after the ones dated before it)",
         "::warning file=check/warnings.toml,line=53,col=7::action `P1.2` is due on 2017-09-30, after the plan's target date 2017-07-20",
-        "::warning file=check/warnings.toml,line=68,col=10::this reading is dated 2015-08-31, before the one above it (2015-09-30) (help: write each reading after the ones dated before it)",
+        "::warning file=check/warnings.toml,line=68,col=10::this reading is dated 2015-08-31, before an earlier-written one dated 2015-09-30 (help: write each reading after the ones dated before it)",
         "::warning file=check/warnings.toml,line=74,col=12::measure `flat` has the same baseline and target (help: a measure with nothing to improve cannot show progress)",
     ];
     assert_findings("check/warnings.toml", 0, &expected);
