@@ -73,6 +73,8 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     /// Workload per owner: open, blocked, overdue, due soon, done
     Owners(commands::owners::OwnersArgs),
+    /// The commissioner's monthly summary (Markdown, HTML, JSON or CSV)
+    Report(commands::report::ReportArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

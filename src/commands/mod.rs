@@ -9,6 +9,7 @@ pub mod list;
 pub mod overdue;
 pub mod owners;
 pub mod records;
+pub mod report;
 pub mod show;
 pub mod status;
 
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Overdue(args) => overdue::cmd_overdue(global, &args),
         Command::Show(args) => show::cmd_show(global, &args),
         Command::Owners(args) => owners::cmd_owners(global, &args),
+        Command::Report(args) => report::cmd_report(global, &args),
     }
 }
 

@@ -302,7 +302,9 @@ fn warn_out_of_order<'s>(
         match latest {
             Some(before) if date < before => diags.push(
                 Diagnostic::warning(
-                    format!("this {what} is dated {date}, before an earlier-written one dated {before}"),
+                    format!(
+                        "this {what} is dated {date}, before an earlier-written one dated {before}"
+                    ),
                     span.clone(),
                 )
                 .with_label("out of date order")

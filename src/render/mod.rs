@@ -35,4 +35,6 @@ pub use terminal::Terminal;
 pub mod actions;
 pub mod csv;
 pub mod owners;
+pub mod report;
+pub mod report_html;
 pub mod show;
