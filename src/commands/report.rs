@@ -12,7 +12,8 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::Outcome;
-use super::status::{ForecastSummary, forecast_summary, round3};
+pub use super::status::OverdueRow;
+use super::status::{ForecastSummary, forecast_summary, overdue_row, round3};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::plan::rules::{self, Rating};
@@ -194,19 +195,6 @@ pub struct CompletedRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OverdueRow {
-    pub id: String,
-    pub title: String,
-    pub owner: String,
-    pub owner_name: String,
-    pub due: NaiveDate,
-    pub original_due: NaiveDate,
-    pub slippage_days: i64,
-    pub days_overdue: i64,
-    pub status: Status,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct SlipRow {
     pub id: String,
     pub title: String,
@@ -331,17 +319,6 @@ impl MonthlyReport {
                 format!("behind by {}", super::check::plural(p.behind_by, "action"))
             }
         };
-        let overdue_row = |a: &Action| OverdueRow {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            owner: a.owner.clone(),
-            owner_name: owner_name(&a.owner),
-            due: rules::due_as_of(a, end),
-            original_due: a.due,
-            slippage_days: rules::slippage_days(a, end),
-            days_overdue: rules::days_overdue(a, end),
-            status: rules::status_as_of(a, end),
-        };
         let overdue_end = rules::overdue_actions(&plan.actions, end);
         let (still, became): (Vec<&Action>, Vec<&Action>) = overdue_end
             .into_iter()
@@ -411,8 +388,14 @@ impl MonthlyReport {
                     }
                 })
                 .collect(),
-            became_overdue: became.into_iter().map(overdue_row).collect(),
-            still_overdue: still.into_iter().map(overdue_row).collect(),
+            became_overdue: became
+                .into_iter()
+                .map(|a| overdue_row(plan, a, end))
+                .collect(),
+            still_overdue: still
+                .into_iter()
+                .map(|a| overdue_row(plan, a, end))
+                .collect(),
             slipped: slips(plan, month, &owner_name),
             rating_changes: rating_changes(plan, start, end),
             measures: plan
