@@ -146,3 +146,32 @@ fn every_json_document_matches_docs_json_md() {
         &shapes,
     );
 }
+
+#[test]
+fn the_monthly_report_matches_docs_json_md() {
+    let shapes = documented();
+    let store = Store::new();
+    let report = |month: &str| output(&store, &["report", "--plan", "small", "--month", month]);
+    // March completes, re-rates and benchmarks; April slips; July and August are overdue.
+    let mut merged = report("2016-03");
+    merged["slipped"] = report("2016-04")["slipped"].clone();
+    merged["became_overdue"] = report("2016-07")["became_overdue"].clone();
+    merged["still_overdue"] = report("2016-08")["still_overdue"].clone();
+    check("plan report", &merged, &shapes);
+
+    // In a quiet month every list is [], not absent; the month's bounds are as documented.
+    let quiet = report("2015-06");
+    for key in [
+        "completed",
+        "became_overdue",
+        "still_overdue",
+        "slipped",
+        "rating_changes",
+        "honest_rag",
+        "coming_up",
+    ] {
+        assert_eq!(quiet[key], Value::Array(vec![]), "{key}");
+    }
+    assert_eq!(merged["month_start"], "2016-03-01");
+    assert_eq!(merged["month_end"], "2016-03-31");
+}

@@ -214,7 +214,7 @@ pub struct RatingChange {
     pub owner: String,
     pub from: Rating,
     pub to: Rating,
-    /// "worse", "better", or "dropped" (an action dropped this month).
+    /// "worse", "better", or "dropped" (dropped, or taken up again, this month).
     pub direction: String,
 }
 
@@ -230,7 +230,7 @@ pub struct MeasureRow {
     pub start_date: Option<NaiveDate>,
     pub end_value: Option<f64>,
     pub end_date: Option<NaiveDate>,
-    /// "improving", "worsening", "unchanged", or "no data".
+    /// "improving", "worsening", "unchanged", "first reading", or "no data".
     pub travel: String,
     pub expected: f64,
     pub rating: Option<Rag>,
