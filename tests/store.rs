@@ -61,7 +61,7 @@ fn an_invalid_file_leaves_the_store_byte_for_byte_unchanged() {
     let store = Store::new();
     let plans = copy_fixture(store.dir.path(), "plans/small.toml");
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
-    let before = std::fs::read(store.path()).unwrap();
+    let before = snapshot(&store.path());
 
     let file = plans.join("small.toml");
     let text = std::fs::read_to_string(&file)
@@ -88,10 +88,10 @@ fn an_invalid_file_leaves_the_store_byte_for_byte_unchanged() {
         "{}",
         out.stderr
     );
-    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+    assert_eq!(snapshot(&store.path()), before);
     // Reading commands refuse too, with the same diagnostics.
     assert_eq!(run(store.plan(&plans, "2016-06-30").arg("status")).code, 2);
-    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+    assert_eq!(snapshot(&store.path()), before);
 }
 
 #[test]

@@ -132,25 +132,39 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
         }
     }
     sort(&mut records, args.sort);
-    let several = plans.len() > 1;
-    let text = match args.format {
+    print(&records, plans.len() > 1, as_of, args.format, global)?;
+    Ok(Outcome::Success)
+}
+
+/// Prints action records in a listing format; shared with `plan overdue`.
+pub fn print(
+    records: &[ActionRecord],
+    several_plans: bool,
+    as_of: NaiveDate,
+    format: ListFormat,
+    global: &GlobalArgs,
+) -> CliResult<()> {
+    let text = match format {
         ListFormat::Table => render::actions::table(
-            &records,
-            several,
+            records,
+            several_plans,
             &render::Terminal::for_stdout(global.color),
         ),
-        ListFormat::Json => render::json::to_string(&Listing {
-            schema_version: render::json::SCHEMA_VERSION,
-            as_of,
-            actions: &records,
-        }),
+        ListFormat::Json => {
+            let listing = Listing {
+                schema_version: render::json::SCHEMA_VERSION,
+                as_of,
+                actions: records,
+            };
+            return Ok(render::json::write(std::io::stdout().lock(), &listing)?);
+        }
         ListFormat::Csv => {
             let rows: Vec<Vec<String>> = records.iter().map(ActionRecord::csv_row).collect();
             render::csv::to_string(CSV_HEADER, &rows)
         }
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 impl ListArgs {

@@ -6,8 +6,8 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
-use super::list::Listing;
-use super::records::{ActionRecord, CSV_HEADER, PlanContext, natural_cmp};
+use super::list::ListFormat;
+use super::records::{ActionRecord, PlanContext, natural_cmp};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
@@ -60,29 +60,26 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
             .then_with(|| a.plan.cmp(&b.plan))
             .then_with(|| natural_cmp(&a.id, &b.id))
     });
-    let text = match args.format {
-        OverdueFormat::Table => render::actions::table(
-            &records,
-            several,
-            &render::Terminal::for_stdout(global.color),
-        ),
-        OverdueFormat::Json => render::json::to_string(&Listing {
-            schema_version: render::json::SCHEMA_VERSION,
-            as_of,
-            actions: &records,
-        }),
-        OverdueFormat::Csv => {
-            let rows: Vec<Vec<String>> = records.iter().map(ActionRecord::csv_row).collect();
-            render::csv::to_string(CSV_HEADER, &rows)
+    let listing = match args.format {
+        OverdueFormat::Table => ListFormat::Table,
+        OverdueFormat::Json => ListFormat::Json,
+        OverdueFormat::Csv => ListFormat::Csv,
+        OverdueFormat::Github => {
+            let lines: String = records.iter().map(github_line).collect();
+            std::io::stdout().lock().write_all(lines.as_bytes())?;
+            return Ok(outcome(&records));
         }
-        OverdueFormat::Github => records.iter().map(github_line).collect(),
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(if records.is_empty() {
+    super::list::print(&records, several, as_of, listing, global)?;
+    Ok(outcome(&records))
+}
+
+fn outcome(records: &[ActionRecord]) -> Outcome {
+    if records.is_empty() {
         Outcome::Success
     } else {
         Outcome::Findings
-    })
+    }
 }
 
 fn github_line(r: &ActionRecord) -> String {

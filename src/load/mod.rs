@@ -180,25 +180,61 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
 
 /// `f` applied to each item, spread over the available cores, results in the items' order.
 pub fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let mut results = Vec::with_capacity(items.len());
+    for_each_in_parallel(items, f, |r| {
+        results.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+    results
+}
+
+/// `f` applied to each item on worker threads, while the calling thread hands each result to
+/// `sink` in the items' order as soon as it and those before it are ready, so that the caller's
+/// work (writing to the store) overlaps with the workers' (reading and parsing). The first error
+/// from `sink` is returned once the workers are done.
+pub fn for_each_in_parallel<T: Sync, R: Send, E>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
     if workers <= 1 {
-        return items.iter().map(f).collect();
+        return items.iter().map(&f).try_for_each(sink);
     }
-    let chunk = items.len().div_ceil(workers);
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        let (send, receive) = std::sync::mpsc::channel::<(usize, R)>();
+        for _ in 0..workers {
+            let send = send.clone();
+            let (next, f) = (&next, &f);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if send.send((i, f(item))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        let mut outcome = Ok(());
+        for (i, result) in receive {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&due) {
+                due += 1;
+                if outcome.is_ok() {
+                    outcome = sink(result);
+                }
+            }
+        }
+        outcome
     })
 }
 

@@ -296,9 +296,7 @@ fn possibly_overdue_rows(
     as_of: NaiveDate,
     plan: Option<&str>,
 ) -> anyhow::Result<Vec<OpenAction>> {
-    // Plans and owners are few: read them once rather than joining them to every action. The
-    // actions are scanned in table order, which reads each page once, where going through the
-    // index would look each candidate up by its text key.
+    // Plans and owners are few: read them once rather than joining them to every action.
     let plans: HashMap<String, (String, u32)> = conn
         .prepare_cached("SELECT id, display_path, amber_within_days FROM plans")?
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
@@ -310,7 +308,7 @@ fn possibly_overdue_rows(
     let mut stmt = conn.prepare_cached(
         "SELECT plan_id, position, id, priority, title, owner, due, line, timeline
          FROM actions
-         WHERE +earliest_due < ?1 AND (closed_from IS NULL OR closed_from > ?1)
+         WHERE earliest_due < ?1 AND (closed_from IS NULL OR closed_from > ?1)
            AND (?2 IS NULL OR plan_id = ?2)",
     )?;
     let mut rows = stmt.query(rusqlite::params![as_of, plan])?;

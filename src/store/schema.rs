@@ -73,12 +73,11 @@ CREATE TABLE actions (
     earliest_due    TEXT NOT NULL,        -- the earliest of the original and every revised due
     closed_from     TEXT,                 -- from this date on it stays done or dropped; NULL if it may still be open
     timeline        TEXT NOT NULL,        -- the updates as 'date,status,revised due,line;...' (see store/timeline.rs)
-    PRIMARY KEY (plan_id, id)
-) WITHOUT ROWID;
+    UNIQUE (plan_id, id)
+);
+-- A rowid table, unlike the others: the overdue query finds candidates in this index and then
+-- fetches each row by its integer rowid, much cheaper than a seek by a text primary key.
 CREATE INDEX actions_open_on ON actions (earliest_due, closed_from);
-CREATE INDEX actions_by_owner ON actions (plan_id, owner);
-CREATE INDEX actions_by_priority ON actions (plan_id, priority);
-CREATE INDEX actions_by_due ON actions (due);
 
 CREATE TABLE action_links (               -- depends_on and measures lists of an action
     plan_id   TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
@@ -208,6 +207,11 @@ pub fn needs_migration(conn: &Connection) -> anyhow::Result<bool> {
 
 /// Brings the schema up to date in one transaction.
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    if version(conn)? == 0 {
+        // Only a new, empty database takes a page size. Larger pages mean fewer of them to read
+        // when a query crosses every plan (measured in docs/performance.md).
+        conn.pragma_update(None, "page_size", 16384)?;
+    }
     let tx = conn.transaction()?;
     let found = version(&tx)?;
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {

@@ -77,95 +77,103 @@ pub fn sync(
     let paths = load::discover(roots);
     let mut report = SyncReport::default();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut restat: Vec<(String, Stat)> = Vec::new();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut unreadable: Vec<LoadedFile> = Vec::new();
-
+    let mut invalid: Vec<LoadedFile> = Vec::new();
     let mut to_read: Vec<(&PathBuf, String, Stat)> = Vec::new();
     for path in &paths {
         let key = file_key(path);
         seen.insert(key.clone());
         match stat_of(path) {
-            None => unreadable.push(load::load_path(path)),
+            None => invalid.push(load::load_path(path)),
             Some(stat) if stored.get(&key).is_some_and(|p| p.stat == stat) => report.unchanged += 1,
             Some(stat) => to_read.push((path, key, stat)),
         }
     }
-    // Reading, hashing and parsing are independent per file: spread them over the cores.
-    let read = load::map_in_parallel(&to_read, |(path, key, stat)| {
-        read_file(path, key, *stat, stored.get(key))
-    });
-    for outcome in read {
-        match outcome {
-            Read::Unreadable(loaded) => unreadable.push(loaded),
-            Read::Unedited(key, stat) => {
-                // Touched but not edited: remember the new stat so the next sync need not hash it.
-                report.unchanged += 1;
-                restat.push((key, stat));
-            }
-            Read::New(candidate) => candidates.push(candidate),
-        }
-    }
-
     let removed: Vec<(&String, &StoredFile)> = stored
         .iter()
         .filter(|(key, _)| !seen.contains(*key) && is_under_roots(key, roots))
         .collect();
-    let removed_keys: HashSet<&str> = removed.iter().map(|(key, _)| key.as_str()).collect();
-    check_plan_ids(&mut candidates, &stored, &removed_keys);
-
-    let mut invalid: Vec<LoadedFile> = unreadable;
-    invalid.extend(
-        candidates
-            .iter_mut()
-            .filter(|c| c.loaded.has_errors())
-            .map(|c| take_loaded(&mut c.loaded)),
-    );
-    if !invalid.is_empty() {
-        return Err(SyncError::Invalid(invalid));
-    }
-    if candidates.is_empty() && removed.is_empty() && restat.is_empty() {
+    if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
         return Ok(report);
     }
+    let mut plan_ids = PlanIds::new(&stored, &removed, &to_read);
 
+    // Changed files are written while later ones are still being parsed. A deferred transaction
+    // writes nothing until its first change, and with a page cache large enough to hold every
+    // change until the commit, an invalid file found late rolls back without the database file
+    // ever having been written.
+    store
+        .conn
+        .pragma_update(None, "cache_size", -1_048_576)
+        .context("cannot configure the store")?;
     let tx = store
         .conn
         .transaction()
         .context("cannot start writing to the store")?;
     for (key, file) in &removed {
-        let old = read::load_plan(&tx, &file.plan_id)?;
-        let display = display_of(&tx, key);
-        write::delete_plan(&tx, &file.plan_id).context("cannot remove a plan from the store")?;
-        tx.execute("DELETE FROM files WHERE path = ?1", [key])
-            .context("cannot update the store")?;
-        let changes = old.as_ref().map(diff::all_removed).unwrap_or_default();
-        report.files.push(record(
-            &tx,
-            synced_at,
-            display,
-            &file.plan_id,
-            ChangeKind::Removed,
-            "",
-            changes,
-        )?);
+        report.files.push(remove(&tx, key, file, synced_at)?);
     }
-    for candidate in &candidates {
-        report.files.push(apply(
-            &tx,
-            candidate,
-            stored.get(&candidate.key),
-            synced_at,
-        )?);
-    }
-    for (key, stat) in &restat {
-        tx.execute(
-            "UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
-            params![key, stat.size, stat.mtime_ns],
-        )
-        .context("cannot update the store")?;
+    load::for_each_in_parallel(
+        &to_read,
+        |(path, key, stat)| read_file(path, key, *stat, stored.get(key)),
+        |outcome| {
+            match outcome {
+                Read::Unreadable(loaded) => invalid.push(loaded),
+                Read::Unedited(key, stat) => {
+                    // Touched but not edited: remember the new stat so the next sync need not hash it.
+                    report.unchanged += 1;
+                    tx.execute(
+                        "UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
+                        params![key, stat.size, stat.mtime_ns],
+                    )
+                    .context("cannot update the store")?;
+                }
+                Read::New(mut candidate) => {
+                    plan_ids.check(&mut candidate);
+                    if candidate.loaded.has_errors() {
+                        invalid.push(candidate.loaded);
+                    } else if invalid.is_empty() {
+                        report.files.push(apply(
+                            &tx,
+                            &candidate,
+                            stored.get(&candidate.key),
+                            synced_at,
+                        )?);
+                    }
+                }
+            }
+            Ok::<(), SyncError>(())
+        },
+    )?;
+    if !invalid.is_empty() {
+        // Dropping the transaction rolls it back.
+        return Err(SyncError::Invalid(invalid));
     }
     tx.commit().context("cannot commit the sync to the store")?;
     Ok(report)
+}
+
+/// Removes the plan of a file that is gone, with its audit entry.
+fn remove(
+    tx: &Transaction,
+    key: &str,
+    file: &StoredFile,
+    synced_at: &str,
+) -> Result<FileSync, SyncError> {
+    let old = read::load_plan(tx, &file.plan_id)?;
+    let display = display_of(tx, key);
+    write::delete_plan(tx, &file.plan_id).context("cannot remove a plan from the store")?;
+    tx.execute("DELETE FROM files WHERE path = ?1", [key])
+        .context("cannot update the store")?;
+    let changes = old.as_ref().map(diff::all_removed).unwrap_or_default();
+    record(
+        tx,
+        synced_at,
+        display,
+        &file.plan_id,
+        ChangeKind::Removed,
+        "",
+        changes,
+    )
 }
 
 enum Read {
@@ -189,15 +197,6 @@ fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) 
         hash,
         loaded: load::load_bytes(path, bytes),
     })
-}
-
-fn take_loaded(loaded: &mut LoadedFile) -> LoadedFile {
-    LoadedFile {
-        path: loaded.path.clone(),
-        source: std::mem::take(&mut loaded.source),
-        plan: loaded.plan.take(),
-        diagnostics: std::mem::take(&mut loaded.diagnostics),
-    }
 }
 
 /// Writes one new or changed file's plan and its audit entry.
@@ -319,28 +318,37 @@ fn display_of(tx: &Transaction, key: &str) -> String {
     .unwrap_or_else(|_| key.to_string())
 }
 
-/// Two files may not claim one plan id, whether or not they changed in this sync.
-fn check_plan_ids(
-    candidates: &mut [Candidate],
-    stored: &HashMap<String, StoredFile>,
-    removed: &HashSet<&str>,
-) {
-    let candidate_keys: HashSet<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
-    let mut owner_of: HashMap<String, String> = stored
-        .iter()
-        .filter(|(key, _)| {
-            !removed.contains(key.as_str()) && !candidate_keys.contains(key.as_str())
-        })
-        .map(|(key, f)| (f.plan_id.clone(), key.clone()))
-        .collect();
-    for c in candidates.iter_mut() {
-        let Some(id) = c.loaded.plan.as_ref().map(|p| p.id.clone()) else {
-            continue;
+/// Which file holds each plan id, so that two files claiming one id are caught, whether or not
+/// the first changed in this sync. Files are checked in name order, so the first keeps its id.
+struct PlanIds(HashMap<String, String>);
+
+impl PlanIds {
+    fn new(
+        stored: &HashMap<String, StoredFile>,
+        removed: &[(&String, &StoredFile)],
+        to_read: &[(&PathBuf, String, Stat)],
+    ) -> Self {
+        let leaving = |key: &String| {
+            removed.iter().any(|(gone, _)| *gone == key)
+                || to_read.iter().any(|(_, read, _)| read == key)
         };
-        match owner_of.get(&id) {
-            Some(first) => load::report_duplicate_plan_id(&mut c.loaded, Path::new(first)),
+        Self(
+            stored
+                .iter()
+                .filter(|(key, _)| !leaving(key))
+                .map(|(key, f)| (f.plan_id.clone(), key.clone()))
+                .collect(),
+        )
+    }
+
+    fn check(&mut self, candidate: &mut Candidate) {
+        let Some(id) = candidate.loaded.plan.as_ref().map(|p| p.id.clone()) else {
+            return;
+        };
+        match self.0.get(&id) {
+            Some(first) => load::report_duplicate_plan_id(&mut candidate.loaded, Path::new(first)),
             None => {
-                owner_of.insert(id, c.key.clone());
+                self.0.insert(id, candidate.key.clone());
             }
         }
     }
