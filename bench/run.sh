@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The benchmark behind docs/performance.md. Rerunnable: the data sets are generated once into
+# target/bench/, every measurement is exported there (NAME.json, NAME.md), and a summary of the
+# medians against the targets is printed at the end. Each measurement times a whole process of the
+# release binary, as a user or a CI script would run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BENCH=target/bench
+PLAN=target/release/plan
+AS_OF=2018-06-30
+mkdir -p "$BENCH"
+rm -f "$BENCH"/*.json "$BENCH"/*.md "$BENCH"/*.txt # a skipped measurement must not show old figures
+
+# Tools a fresh Debian machine may lack (hyperfine, jq for the summary, GNU time for peak memory)
+# are installed with apt-get, as root. `apt-get update` only when the install fails: the package
+# lists are then missing or stale, and updating them every run would be slow.
+need() { # COMMAND PACKAGE
+  command -v "$1" >/dev/null && return
+  apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }
+}
+need hyperfine hyperfine
+need jq jq
+need /usr/bin/time time
+
+cargo build --release --locked
+cargo build --release --locked --example generate
+
+# The generator's output depends only on its arguments, so a data set is generated once and reused.
+# It does not delete old files: write into a fresh folder and rename it into place when complete.
+generate() { # DIR GENERATOR-ARGS...
+  local dir=$1
+  shift
+  [[ -d $dir ]] && return
+  rm -rf "$dir.tmp"
+  target/release/examples/generate "$dir.tmp" "$@"
+  mv "$dir.tmp" "$dir"
+}
+generate "$BENCH/national" # the defaults: 150 plans of 300 actions, seed 2015
+generate "$BENCH/10k" --plans 50 --actions 200
+
+# "Status after one change" appends to this file. Keep it as generated (plan ignores *.orig) and
+# put it back however the script ends, also at the start in case a killed run could not.
+EDITED=$BENCH/national/plan-077.toml
+[[ -f $EDITED.orig ]] || cp -p "$EDITED" "$EDITED.orig"
+cp -p "$EDITED.orig" "$EDITED"
+trap 'cp -p "$EDITED.orig" "$EDITED"' EXIT
+
+# bench NAME HYPERFINE-ARGS...: -N runs the command without a shell, so no shell start-up is
+# subtracted from figures of a few milliseconds.
+bench() {
+  local name=$1
+  shift
+  hyperfine -N --command-name "$name" --export-json "$BENCH/$name.json" \
+    --export-markdown "$BENCH/$name.md" "$@"
+}
+# The command line for a store over the national data, as hyperfine takes it; run directly, it is
+# split on spaces, which is safe for these paths under target/.
+national() { echo "$PLAN --db $1 --plans $BENCH/national"; }
+
+# a. A first import of the national data set into a new store.
+IMPORT_DB=$BENCH/import.db
+bench first-import --warmup 1 --runs 5 --prepare "rm -f $IMPORT_DB $IMPORT_DB-journal" \
+  "$(national "$IMPORT_DB") import"
+rm -f "$IMPORT_DB" "$IMPORT_DB-journal"
+/usr/bin/time -f %M -o "$BENCH/first-import-rss-kb.txt" \
+  $(national "$IMPORT_DB") import >/dev/null
+
+# b. The dashboard of one plan when no file changed: the sync only stats the 150 files.
+DB=$BENCH/national.db
+rm -f "$DB" "$DB-journal"
+$(national "$DB") import >/dev/null
+STATUS="$(national "$DB") status --plan council-077 --as-of $AS_OF"
+bench status-unchanged --warmup 3 --runs 30 "$STATUS"
+
+# d. Overdue actions across every plan, nothing changed. `plan overdue` exits 1 when it finds
+# some, hence -i. Older builds have no such command: skip rather than fail.
+if "$PLAN" overdue --help >/dev/null 2>&1; then
+  bench overdue-national -i --warmup 3 --runs 30 "$(national "$DB") overdue --format json --as-of $AS_OF"
+  DB10K=$BENCH/10k.db
+  rm -f "$DB10K" "$DB10K-journal"
+  "$PLAN" --db "$DB10K" --plans "$BENCH/10k" import >/dev/null
+  bench overdue-10k -i --warmup 3 --runs 30 \
+    "$PLAN --db $DB10K --plans $BENCH/10k overdue --format json --as-of $AS_OF"
+else
+  echo "bench: this build has no \`plan overdue\`; skipping the overdue measurements" >&2
+fi
+
+# c. The same dashboard right after one file was edited: a unique comment changes its size and
+# content hash, so that one plan is read, parsed, diffed and rewritten in the store.
+bench status-after-edit --warmup 2 --runs 20 \
+  --prepare "bash -c 'echo \"# bench \$RANDOM \$(date +%s%N)\" >> $EDITED'" "$STATUS"
+
+# e. The monthly report of the bundled Sunderland plan, as HTML (the richest format), for its
+# busiest month. The store is synced before, so this is the report itself plus an unchanged sync.
+SUNDERLAND_DB=$BENCH/sunderland.db
+rm -f "$SUNDERLAND_DB" "$SUNDERLAND_DB-journal"
+"$PLAN" --db "$SUNDERLAND_DB" --plans plans import >/dev/null
+bench report-sunderland --warmup 3 --runs 30 \
+  "$PLAN --db $SUNDERLAND_DB --plans plans report --month 2016-06 --format html -o $BENCH/report.html"
+
+# The medians against the targets (milliseconds), as a markdown table for docs/performance.md.
+summary() { # NAME TARGET-MS
+  local json=$BENCH/$1.json median min max verdict
+  if [[ ! -f $json ]]; then
+    printf '| %s | not measured | | | < %s | |\n' "$1" "$2"
+    return
+  fi
+  read -r median min max < <(jq -r '.results[0] | "\(.median*1e3) \(.min*1e3) \(.max*1e3)"' "$json")
+  verdict=$(awk -v m="$median" -v t="$2" 'BEGIN { print (m < t ? "ok" : "MISSED") }')
+  printf '| %s | %.1f | %.1f | %.1f | < %s | %s |\n' "$1" "$median" "$min" "$max" "$2" "$verdict"
+}
+echo
+echo "| measurement | median ms | min ms | max ms | target ms | |"
+echo "| --- | ---: | ---: | ---: | ---: | --- |"
+summary first-import 3000
+summary status-unchanged 30
+summary status-after-edit 100
+summary overdue-national 50
+summary overdue-10k 20
+summary report-sunderland 200
+echo
+echo "peak RSS of the first import: $(($(cat "$BENCH/first-import-rss-kb.txt") / 1024)) MiB"
