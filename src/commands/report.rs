@@ -306,19 +306,9 @@ impl MonthlyReport {
     pub fn build(plan: &Plan, month: Month) -> Self {
         let (start, end) = (month.before(), month.last());
         let amber = plan.amber_within_days;
-        let owner_name = |id: &str| {
-            plan.owner(id)
-                .map_or_else(|| id.to_string(), |o| o.name.clone())
-        };
+        let owner_name = |id: &str| plan.owner_name(id);
         let progress_end = rules::progress(plan, end);
         let progress_start = rules::progress(plan, start);
-        let verdict = |p: &rules::Progress| {
-            if p.on_track {
-                "on track".to_string()
-            } else {
-                format!("behind by {}", super::check::plural(p.behind_by, "action"))
-            }
-        };
         let overdue_end = rules::overdue_actions(&plan.actions, end);
         let (still, became): (Vec<&Action>, Vec<&Action>) = overdue_end
             .into_iter()
@@ -352,11 +342,11 @@ impl MonthlyReport {
                 actual_share: round3(progress_end.actual),
                 time_elapsed: round3(progress_end.time_elapsed),
                 on_track: progress_end.on_track,
-                verdict: verdict(&progress_end),
+                verdict: progress_end.verdict(),
                 forecast: forecast_summary(&progress_end.forecast),
                 completed_this_month: completed.len(),
                 done_at_start: progress_start.done,
-                verdict_at_start: verdict(&progress_start),
+                verdict_at_start: progress_start.verdict(),
             },
             completed: completed
                 .iter()

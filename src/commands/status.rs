@@ -185,23 +185,10 @@ pub fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
-fn owner_name(plan: &Plan, id: &str) -> String {
-    plan.owner(id)
-        .map_or_else(|| id.to_string(), |o| o.name.clone())
-}
-
 impl StatusReport {
     pub fn build(plan: &Plan, as_of: NaiveDate) -> Self {
         let progress = rules::progress(plan, as_of);
         let counts = ActionCounts::tally(&plan.actions, as_of, plan.amber_within_days);
-        let verdict = if progress.on_track {
-            "on track".to_string()
-        } else {
-            format!(
-                "behind by {}",
-                crate::commands::check::plural(progress.behind_by, "action")
-            )
-        };
         StatusReport {
             schema_version: render::json::SCHEMA_VERSION,
             as_of,
@@ -231,7 +218,7 @@ impl StatusReport {
             actual: round3(progress.actual),
             behind_by: progress.behind_by,
             on_track: progress.on_track,
-            verdict,
+            verdict: progress.verdict(),
             forecast: forecast_summary(&progress.forecast),
             rag: RagCounts {
                 blue: counts.ratings.blue,
@@ -251,7 +238,7 @@ impl StatusReport {
                     id: a.id.clone(),
                     title: a.title.clone(),
                     owner: a.owner.clone(),
-                    owner_name: owner_name(plan, &a.owner),
+                    owner_name: plan.owner_name(&a.owner),
                     due: rules::due_as_of(a, as_of),
                     days_left: (rules::due_as_of(a, as_of) - as_of).num_days(),
                     status: rules::status_as_of(a, as_of),
@@ -340,7 +327,7 @@ pub fn overdue_row(plan: &Plan, a: &Action, as_of: NaiveDate) -> OverdueRow {
         id: a.id.clone(),
         title: a.title.clone(),
         owner: a.owner.clone(),
-        owner_name: owner_name(plan, &a.owner),
+        owner_name: plan.owner_name(&a.owner),
         due: rules::due_as_of(a, as_of),
         original_due: a.due,
         slippage_days: rules::slippage_days(a, as_of),
@@ -361,7 +348,7 @@ pub fn honest_rag_warnings(plan: &Plan, as_of: NaiveDate) -> Vec<Warning> {
                 rating: derived,
                 message: format!(
                     "{} rates it {claimed}, but it is {}",
-                    owner_name(plan, &a.owner),
+                    plan.owner_name(&a.owner),
                     rules::rating_reason(a, as_of, plan.amber_within_days)
                 ),
             })

@@ -208,6 +208,12 @@ impl Plan {
         self.owners.iter().find(|o| o.id == id)
     }
 
+    /// The owner's name, or the id itself when no owner has it.
+    pub fn owner_name(&self, id: &str) -> String {
+        self.owner(id)
+            .map_or_else(|| id.to_string(), |o| o.name.clone())
+    }
+
     pub fn action(&self, id: &str) -> Option<&Action> {
         self.actions.iter().find(|a| a.id == id)
     }

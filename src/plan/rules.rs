@@ -546,6 +546,17 @@ pub enum Forecast {
     },
 }
 
+impl Progress {
+    /// "on track", or "behind by N actions": done against what the plan meant to have done.
+    pub fn verdict(&self) -> String {
+        match self.behind_by {
+            _ if self.on_track => "on track".to_string(),
+            1 => "behind by 1 action".to_string(),
+            n => format!("behind by {n} actions"),
+        }
+    }
+}
+
 impl Forecast {
     /// The forecast as a sentence for a report.
     pub fn in_words(&self) -> String {
@@ -1493,6 +1504,37 @@ mod tests {
         assert_eq!(
             forecast.in_words(),
             "nothing remaining: every action is done"
+        );
+    }
+
+    #[test]
+    fn the_verdict_says_how_far_behind_in_actions() {
+        let p = plan(
+            "2015-07-24",
+            "2017-07-24",
+            vec![
+                action("a", "2016-01-31"),
+                action("b", "2016-02-29"),
+                action("c", "2016-12-31").update("2016-01-10", Status::Done),
+            ],
+        );
+        assert_eq!(progress(&p, d("2016-01-31")).verdict(), "on track");
+        assert_eq!(
+            progress(&p, d("2016-02-29")).verdict(),
+            "behind by 1 action"
+        );
+        assert_eq!(
+            progress(&p, d("2016-03-01")).verdict(),
+            "behind by 1 action"
+        );
+        let q = plan(
+            "2015-07-24",
+            "2017-07-24",
+            vec![action("a", "2016-01-31"), action("b", "2016-01-31")],
+        );
+        assert_eq!(
+            progress(&q, d("2016-02-01")).verdict(),
+            "behind by 2 actions"
         );
     }
 
