@@ -210,3 +210,41 @@ fn a_store_that_is_not_a_database_fails_with_exit_3() {
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
 }
+
+#[test]
+fn plan_ids_can_move_between_files_in_one_edit() {
+    let store = Store::new();
+    let plans = store.dir.path().join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let small = std::fs::read_to_string(fixture("plans/small.toml")).unwrap();
+    let with_id = |id: &str| small.replace("id = \"small\"", &format!("id = \"{id}\""));
+    std::fs::write(plans.join("a.toml"), with_id("x")).unwrap();
+    std::fs::write(plans.join("c.toml"), with_id("y")).unwrap();
+    assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+
+    // a.toml takes c.toml's id while c.toml takes a new one; then the two swap.
+    std::fs::write(plans.join("a.toml"), with_id("y")).unwrap();
+    std::fs::write(plans.join("c.toml"), with_id("w")).unwrap();
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    std::fs::write(plans.join("a.toml"), with_id("w")).unwrap();
+    std::fs::write(plans.join("c.toml"), with_id("y")).unwrap();
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let both = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["status", "--plan", "w"]));
+    assert_eq!(both.code, 0, "{}", both.stderr);
+
+    // A touched-but-unedited file keeps its id, so a file claiming it is the duplicate.
+    std::fs::write(plans.join("b.toml"), with_id("w")).unwrap();
+    let text = std::fs::read_to_string(plans.join("a.toml")).unwrap();
+    std::fs::write(plans.join("a.toml"), text).unwrap();
+    let out = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("plan id `w` is already used by"),
+        "{}",
+        out.stderr
+    );
+}

@@ -182,7 +182,9 @@ pub struct Warning {
 
 /// Ratios and values in reports are rounded to three places: enough to compare, few enough to read.
 pub fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
+    let rounded = (value * 1000.0).round() / 1000.0;
+    // Beyond about 1e305 the scaling overflows; such values have no decimals left to round anyway.
+    if rounded.is_finite() { rounded } else { value }
 }
 
 impl StatusReport {

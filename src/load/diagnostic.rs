@@ -98,10 +98,17 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.source.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line];
+        // Neither a byte-order mark nor the carriage return of a CRLF line end is a column.
         let column = self
             .source
             .get(line_start..offset)
-            .map_or(offset - line_start, |text| text.chars().count());
+            .map_or(offset - line_start, |text| {
+                let text = text
+                    .strip_prefix('\u{feff}')
+                    .filter(|_| line_start == 0)
+                    .unwrap_or(text);
+                text.strip_suffix('\r').unwrap_or(text).chars().count()
+            });
         Position {
             line: line + 1,
             column: column + 1,
@@ -125,5 +132,14 @@ mod tests {
         // 'é' is two bytes but one column.
         assert_eq!(index.position(6), Position { line: 2, column: 3 });
         assert_eq!(index.position(100), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn byte_order_marks_and_carriage_returns_are_not_columns() {
+        let index = LineIndex::new("\u{feff}[plam]\r\nx = \"a\r\n");
+        assert_eq!(index.position(4), Position { line: 1, column: 2 });
+        // The end of an unterminated string on a CRLF line: the column after the text, as with LF.
+        assert_eq!(index.position(17), Position { line: 2, column: 7 });
+        assert_eq!(index.position(18), Position { line: 2, column: 7 });
     }
 }

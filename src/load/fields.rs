@@ -172,6 +172,16 @@ impl<'a, 'i> Fields<'a, 'i> {
                 value,
                 span: v.span(),
             }),
+            None if matches!(v.get_ref(), DeValue::Float(_) | DeValue::Integer(_)) => {
+                diags.push(
+                    Diagnostic::error(
+                        format!("`{key}` must be a finite number that fits in 64 bits"),
+                        v.span(),
+                    )
+                    .with_label("out of range"),
+                );
+                None
+            }
             None => {
                 diags.push(wrong_type(key, "a number", v.get_ref(), v.span()));
                 None
@@ -198,6 +208,16 @@ impl<'a, 'i> Fields<'a, 'i> {
                 value,
                 span: v.span(),
             }),
+            None if matches!(v.get_ref(), DeValue::Integer(_)) => {
+                diags.push(
+                    Diagnostic::error(
+                        format!("`{key}` must be a whole number from 0 to {}", u32::MAX),
+                        v.span(),
+                    )
+                    .with_label("out of range"),
+                );
+                None
+            }
             None => {
                 diags.push(wrong_type(
                     key,

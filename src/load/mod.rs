@@ -137,6 +137,7 @@ pub fn load_source(source: &str) -> (Option<Plan>, Vec<Diagnostic>) {
         .collect();
     if !diags.is_empty() {
         // What a broken document recovers to is a guess; checking it would only add noise.
+        diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         return (None, diags);
     }
     let lines = LineIndex::new(source);

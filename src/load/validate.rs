@@ -94,6 +94,15 @@ fn check_unique(
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut first_seen: HashMap<&str, &Span> = HashMap::new();
+    for id in ids.iter().filter(|id| id.value.trim().is_empty()) {
+        diags.push(
+            Diagnostic::error(format!("the {kind} id cannot be empty"), id.span.clone())
+                .with_label("empty id")
+                .with_help(format!(
+                    "give the {kind} an id that other tables can refer to"
+                )),
+        );
+    }
     for id in ids {
         match first_seen.get(id.value.as_str()) {
             Some(first) => diags.push(

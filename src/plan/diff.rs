@@ -74,6 +74,7 @@ impl Change {
 pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
     let mut out = Changes(Vec::new());
     let plan = "plan";
+    out.field(plan, "id", &old.id, &new.id);
     out.field(plan, "title", &old.title, &new.title);
     out.field(plan, "organisation", &old.organisation, &new.organisation);
     out.field(plan, "commissioner", &old.commissioner, &new.commissioner);

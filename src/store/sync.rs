@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -118,8 +118,13 @@ pub fn sync(
         |outcome| {
             match outcome {
                 Read::Unreadable(loaded) => invalid.push(loaded),
-                Read::Unedited(key, stat) => {
-                    // Touched but not edited: remember the new stat so the next sync need not hash it.
+                Read::Unedited(key, stat, path) => {
+                    // Touched but not edited: its plan id is as stored. Remember the new stat so the
+                    // next sync need not hash it.
+                    if let Some(duplicate) = plan_ids.check_unedited(&key, &stored, path) {
+                        invalid.push(duplicate);
+                        return Ok(());
+                    }
                     report.unchanged += 1;
                     tx.execute(
                         "UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
@@ -132,12 +137,7 @@ pub fn sync(
                     if candidate.loaded.has_errors() {
                         invalid.push(candidate.loaded);
                     } else if invalid.is_empty() {
-                        report.files.push(apply(
-                            &tx,
-                            &candidate,
-                            stored.get(&candidate.key),
-                            synced_at,
-                        )?);
+                        report.files.push(apply(&tx, &candidate, synced_at)?);
                     }
                 }
             }
@@ -176,20 +176,20 @@ fn remove(
     )
 }
 
-enum Read {
+enum Read<'p> {
     Unreadable(LoadedFile),
-    Unedited(String, Stat),
+    Unedited(String, Stat, &'p Path),
     New(Candidate),
 }
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
-fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
+fn read_file<'p>(path: &'p Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read<'p> {
     let Ok(bytes) = std::fs::read(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hex::encode(Sha256::digest(&bytes));
     if previous.is_some_and(|p| p.hash == hash) {
-        return Read::Unedited(key.to_string(), stat);
+        return Read::Unedited(key.to_string(), stat, path);
     }
     Read::New(Candidate {
         key: key.to_string(),
@@ -200,37 +200,52 @@ fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) 
 }
 
 /// Writes one new or changed file's plan and its audit entry.
-fn apply(
-    tx: &Transaction,
-    candidate: &Candidate,
-    previous: Option<&StoredFile>,
-    synced_at: &str,
-) -> Result<FileSync, SyncError> {
+fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<FileSync, SyncError> {
     let plan: &Plan = candidate
         .loaded
         .plan
         .as_ref()
         .context("a valid file always has a plan")?;
     let display = candidate.loaded.display();
-    let old = match previous {
-        Some(p) => read::load_plan(tx, &p.plan_id)?,
-        None => None,
-    };
     let store_error = |e: rusqlite::Error| {
         SyncError::Store(anyhow::Error::new(e).context("cannot write to the store"))
     };
-    if let Some(p) = previous {
-        write::delete_plan(tx, &p.plan_id).map_err(store_error)?;
+    let key = &candidate.key;
+    // The plan this file held until now, whatever its id was.
+    let old_id: Option<String> = tx
+        .query_row("SELECT id FROM plans WHERE file = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(store_error)?;
+    let old = match &old_id {
+        Some(id) => read::load_plan(tx, id)?,
+        None => None,
+    };
+    if let Some(id) = &old_id {
+        write::delete_plan(tx, id).map_err(store_error)?;
     }
-    tx.execute("DELETE FROM files WHERE path = ?1", [&candidate.key])
+    // Ids can move between files in one edit (a rename, a swap). The id this file now claims may
+    // still be held by a file that is re-read later in this sync (any other holder was reported as
+    // a duplicate before this point): free it, and that file is written afresh when its turn comes.
+    let holder: Option<String> = tx
+        .query_row("SELECT file FROM plans WHERE id = ?1", [&plan.id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(store_error)?;
+    if let Some(holder) = holder {
+        write::delete_plan(tx, &plan.id).map_err(store_error)?;
+        tx.execute("DELETE FROM files WHERE path = ?1", [&holder])
+            .map_err(store_error)?;
+    }
+    tx.execute("DELETE FROM files WHERE path = ?1", [key])
         .map_err(store_error)?;
     tx.execute(
         "INSERT INTO files (path, size, mtime_ns, hash, plan_id, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![candidate.key, candidate.stat.size, candidate.stat.mtime_ns, candidate.hash, plan.id, synced_at],
+        params![key, candidate.stat.size, candidate.stat.mtime_ns, candidate.hash, plan.id, synced_at],
     )
     .map_err(store_error)?;
-    write::insert_plan(tx, plan, &candidate.key, &display).map_err(store_error)?;
-    let (event, changes) = match old.as_ref().filter(|o| o.id == plan.id) {
+    write::insert_plan(tx, plan, key, &display).map_err(store_error)?;
+    let (event, changes) = match &old {
         Some(old) => (ChangeKind::Changed, diff::diff(old, plan)),
         None => (ChangeKind::Added, diff::all_added(plan)),
     };
@@ -339,6 +354,28 @@ impl PlanIds {
                 .map(|(key, f)| (f.plan_id.clone(), key.clone()))
                 .collect(),
         )
+    }
+
+    /// A file re-read but not edited still claims the id it had; if a file before it claimed that
+    /// id in this sync, it is the duplicate, and is read again to say so.
+    fn check_unedited(
+        &mut self,
+        key: &str,
+        stored: &HashMap<String, StoredFile>,
+        path: &Path,
+    ) -> Option<LoadedFile> {
+        let id = &stored.get(key)?.plan_id;
+        match self.0.get(id) {
+            Some(first) if first != key => {
+                let mut loaded = load::load_path(path);
+                load::report_duplicate_plan_id(&mut loaded, Path::new(first));
+                Some(loaded)
+            }
+            _ => {
+                self.0.insert(id.clone(), key.to_string());
+                None
+            }
+        }
     }
 
     fn check(&mut self, candidate: &mut Candidate) {
