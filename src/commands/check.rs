@@ -9,6 +9,7 @@ use super::Outcome;
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::load::{self, LineIndex, LoadedFile, Severity};
+use crate::plan::words::plural;
 use crate::render::Stream;
 use crate::render::diagnostics::{render_github, render_human};
 
@@ -134,13 +135,5 @@ impl Tally {
             self.files_with_findings,
             plural(self.files, "file")
         ))
-    }
-}
-
-pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }

@@ -84,11 +84,7 @@ fn outcome(records: &[ActionRecord]) -> Outcome {
 
 fn github_line(r: &ActionRecord) -> String {
     use render::diagnostics::{escape_data, escape_property};
-    let days = if r.days_overdue == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{} days", r.days_overdue)
-    };
+    let days = crate::plan::words::days(r.days_overdue);
     let message = format!(
         "{} \"{}\" is {days} overdue (owner: {}, due {})",
         r.id, r.title, r.owner_name, r.due

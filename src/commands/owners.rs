@@ -9,8 +9,7 @@ use serde::Serialize;
 use super::Outcome;
 use crate::cli::GlobalArgs;
 use crate::error::CliResult;
-use crate::plan::Status;
-use crate::plan::rules;
+use crate::plan::rules::{self, ActionCounts};
 use crate::render;
 
 /// "Due soon" for owners: the coming month.
@@ -63,30 +62,26 @@ pub fn cmd_owners(global: &GlobalArgs, args: &OwnersArgs) -> CliResult<Outcome> 
     let mut rows: Vec<OwnerRow> = Vec::new();
     for (plan, _) in &plans {
         for owner in &plan.owners {
-            let mut row = OwnerRow {
+            let actions = || plan.actions.iter().filter(|a| a.owner == owner.id);
+            let counts = ActionCounts::tally(actions(), as_of, plan.amber_within_days);
+            let due_soon = actions()
+                .filter(|a| {
+                    let due_in = (rules::due_as_of(a, as_of) - as_of).num_days();
+                    rules::status_as_of(a, as_of).is_outstanding()
+                        && (0..=i64::from(DUE_SOON_DAYS)).contains(&due_in)
+                })
+                .count();
+            rows.push(OwnerRow {
                 plan: plan.id.clone(),
                 owner: owner.id.clone(),
                 name: owner.name.clone(),
                 role: owner.role.clone(),
-                open: 0,
-                blocked: 0,
-                overdue: 0,
-                due_soon: 0,
-                done: 0,
-            };
-            for action in plan.actions.iter().filter(|a| a.owner == owner.id) {
-                let status = rules::status_as_of(action, as_of);
-                let overdue = rules::is_overdue(action, as_of);
-                let due_in = (rules::due_as_of(action, as_of) - as_of).num_days();
-                row.open += usize::from(status.is_open());
-                row.blocked += usize::from(status == Status::Blocked);
-                row.done += usize::from(status == Status::Done);
-                row.overdue += usize::from(overdue);
-                let outstanding = status.is_open() || status == Status::Blocked;
-                row.due_soon +=
-                    usize::from(outstanding && (0..=i64::from(DUE_SOON_DAYS)).contains(&due_in));
-            }
-            rows.push(row);
+                open: counts.open,
+                blocked: counts.blocked,
+                overdue: counts.overdue,
+                due_soon,
+                done: counts.done,
+            });
         }
     }
     rows.sort_by(|a, b| {

@@ -558,8 +558,7 @@ fn coming_up(
         .iter()
         .filter(|a| {
             let status = rules::status_as_of(a, end);
-            (status.is_open() || status == Status::Blocked)
-                && next.contains(rules::due_as_of(a, end))
+            status.is_outstanding() && next.contains(rules::due_as_of(a, end))
         })
         .map(|a| ComingUpRow {
             kind: "action".to_string(),

@@ -3,5 +3,6 @@
 pub mod diff;
 pub mod model;
 pub mod rules;
+pub mod words;
 
 pub use model::*;

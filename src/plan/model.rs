@@ -89,6 +89,11 @@ impl Status {
     pub fn is_open(self) -> bool {
         matches!(self, Status::NotStarted | Status::InProgress)
     }
+
+    /// Still to be done: open or blocked, that is neither done nor dropped.
+    pub fn is_outstanding(self) -> bool {
+        !matches!(self, Status::Done | Status::Dropped)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

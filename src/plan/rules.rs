@@ -92,8 +92,7 @@ pub fn has_verified_evidence(action: &Action, as_of: NaiveDate) -> bool {
 
 /// Past its deadline and not finished. Blocked work is still late; a deadline of today is not.
 pub fn is_overdue(action: &Action, as_of: NaiveDate) -> bool {
-    let status = status_as_of(action, as_of);
-    status != Status::Done && status != Status::Dropped && days_until_due(action, as_of) < 0
+    status_as_of(action, as_of).is_outstanding() && days_until_due(action, as_of) < 0
 }
 
 /// How many days past its deadline an overdue action is; 0 when it is not overdue.
@@ -237,10 +236,10 @@ fn open_reason(action: &Action, as_of: NaiveDate, amber_within_days: u32) -> Str
     match open_rating(days_left, amber_within_days) {
         Rating::Red => format!("red: {}", past_due_phrase(action, as_of)),
         Rating::Amber if days_left == 0 => format!("amber: due today ({due})"),
-        Rating::Amber => format!("amber: due in {} ({due})", count_days(days_left)),
+        Rating::Amber => format!("amber: due in {} ({due})", super::words::days(days_left)),
         _ => format!(
             "green: due {due}, more than {} away",
-            count_days(i64::from(amber_within_days))
+            super::words::days(i64::from(amber_within_days))
         ),
     }
 }
@@ -254,18 +253,9 @@ fn past_due_phrase(action: &Action, as_of: NaiveDate) -> String {
     };
     format!(
         "{} past its {revised}due date {}",
-        count_days(-days_until_due(action, as_of)),
+        super::words::days(-days_until_due(action, as_of)),
         due_as_of(action, as_of)
     )
-}
-
-/// "1 day", "12 days".
-fn count_days(days: i64) -> String {
-    if days == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{days} days")
-    }
 }
 
 /// The owner's own rating and the derived one, when the owner's is better: the over-optimistic
@@ -549,10 +539,13 @@ pub enum Forecast {
 impl Progress {
     /// "on track", or "behind by N actions": done against what the plan meant to have done.
     pub fn verdict(&self) -> String {
-        match self.behind_by {
-            _ if self.on_track => "on track".to_string(),
-            1 => "behind by 1 action".to_string(),
-            n => format!("behind by {n} actions"),
+        if self.on_track {
+            "on track".to_string()
+        } else {
+            format!(
+                "behind by {}",
+                super::words::plural(self.behind_by, "action")
+            )
         }
     }
 }
@@ -581,8 +574,8 @@ impl Forecast {
 fn relative_to_target(days_after_target: i64) -> String {
     match days_after_target {
         0 => "on the target date".to_string(),
-        late if late > 0 => format!("{} after the target date", count_days(late)),
-        early => format!("{} before the target date", count_days(-early)),
+        late if late > 0 => format!("{} after the target date", super::words::days(late)),
+        early => format!("{} before the target date", super::words::days(-early)),
     }
 }
 

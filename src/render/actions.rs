@@ -27,8 +27,7 @@ pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> Str
         };
         let overdue = match r.days_overdue {
             0 => String::new(),
-            1 => "1 day".to_string(),
-            n => format!("{n} days"),
+            n => crate::plan::words::days(n),
         };
         let mut row = vec![
             Cell::new(&r.id),

@@ -41,7 +41,7 @@ pub fn text(report: &SyncReport) -> String {
     let _ = writeln!(
         out,
         "{} changed, {} up to date",
-        crate::commands::check::plural(report.files.len(), "file"),
+        crate::plan::words::plural(report.files.len(), "file"),
         report.unchanged
     );
     out

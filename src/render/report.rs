@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::status::figure;
 use crate::commands::report::MonthlyReport;
+use crate::plan::words::{days, plural};
 
 /// Markdown table cells: pipes would end the cell, new lines the row.
 fn cell(text: &str) -> String {
@@ -29,14 +30,6 @@ fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
-}
-
-fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
-    }
 }
 
 pub fn markdown(r: &MonthlyReport) -> String {
@@ -256,10 +249,6 @@ pub fn markdown(r: &MonthlyReport) -> String {
             .collect(),
     );
     out
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    crate::commands::check::plural(n, noun)
 }
 
 pub const CSV_HEADER: &[&str] = &[

@@ -12,6 +12,7 @@ use super::status::figure;
 use crate::commands::report::{BurnUp, MeasureRow, MonthlyReport, OverdueRow};
 use crate::plan::Direction;
 use crate::plan::rules::Rating;
+use crate::plan::words::days;
 
 pub fn html(r: &MonthlyReport) -> String {
     let mut out = String::new();
@@ -635,14 +636,6 @@ fn section(
     writeln!(out, "<section>\n<h2>{}</h2>", esc(title))?;
     table(out, head, rows)?;
     writeln!(out, "</section>")
-}
-
-fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
-    }
 }
 
 fn signed_days(n: i64) -> String {

@@ -7,6 +7,7 @@ use comfy_table::{Cell, CellAlignment};
 use super::terminal::{Terminal, bar, sparkline};
 use crate::commands::status::StatusReport;
 use crate::plan::rules::Rating;
+use crate::plan::words::days;
 
 const BAR_WIDTH: usize = 30;
 
@@ -247,14 +248,6 @@ fn sections(out: &mut String, r: &StatusReport, t: &Terminal) {
                 .replacen(w.owner_rag.as_str(), &t.rag(w.owner_rag), 1);
             let _ = writeln!(out, "{line}");
         }
-    }
-}
-
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
     }
 }
 

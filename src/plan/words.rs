@@ -1,0 +1,33 @@
+//! Counts in words, the same everywhere a report says them: "1 action", "3 actions", "1 day".
+
+/// `count` and `noun`, with an "s" unless there is exactly one.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// A number of days: "1 day", "12 days", "-1 day".
+pub fn days(days: i64) -> String {
+    if days.abs() == 1 {
+        format!("{days} day")
+    } else {
+        format!("{days} days")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_everything_else_plural() {
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(0, "file"), "0 files");
+        assert_eq!(days(1), "1 day");
+        assert_eq!(days(-1), "-1 day");
+        assert_eq!(days(12), "12 days");
+    }
+}
