@@ -418,3 +418,40 @@ fn the_ci_example_checks_strictly_with_annotations() {
         Some(2)
     );
 }
+
+#[test]
+fn a_false_history_is_located_at_each_offending_date() {
+    assert_findings(
+        "check/history.toml",
+        2,
+        &[
+            "::warning file=check/history.toml,line=26,col=10::this update of action `P1.1` is dated 2015-08-15, before the action starts on 2015-09-01 (help: check the date, and that this update is written under the action it is about)",
+            "::warning file=check/history.toml,line=36,col=12::this update of action `P1.1` reopens the action, done until then, without a note saying why (help: add note = \"...\": a board will ask why)",
+            "::warning file=check/history.toml,line=39,col=10::this evidence item of action `P1.1` is dated 2015-08-20, before the action starts on 2015-09-01 (help: check the date, and that this evidence item is written under the action it is about)",
+            "::warning file=check/history.toml,line=47,col=7::action `P1.2` is due on 2061-06-30, after the plan's target date 2017-07-20",
+            "::warning file=check/history.toml,line=52,col=12::action `P1.2` is marked done on 2016-01-15, but it depends on `P1.1` (in-progress) not done by then (help: check the date, the dependency, and that this update is written under the action it is about)",
+            "::warning file=check/history.toml,line=64,col=12::this update of action `P1.3` drops the action without a note saying why (help: add note = \"...\": a board will ask why)",
+            "::warning file=check/history.toml,line=67,col=10::this evidence item is dated 2005-02-01, more than a year before the plan starts on 2015-07-20 (help: a date so far from the plan's own dates is usually a typo in the year)",
+            "::error file=check/history.toml,line=82,col=10::measure `caseload` has two readings on 2015-09-30 (help: keep one reading per date: which one counts would be a guess)",
+            "::warning file=check/history.toml,line=86,col=8::this milestone is dated 2105-11-10, more than 3 years after the plan's target date 2017-07-20 (help: a date so far from the plan's own dates is usually a typo in the year)",
+        ],
+    );
+}
+
+#[test]
+fn an_update_pasted_at_the_end_of_the_file_is_caught() {
+    assert_findings(
+        "check/appended-update.toml",
+        0,
+        &[
+            "::warning file=check/appended-update.toml,line=40,col=1::this update is written after [[measures]] (line 33), so TOML gives it to action `P1.2` (line 25), the last one above it (help: move it into the block of the action it is about; `plan update`, `plan evidence` and `plan reading` write it in the right place)",
+            "::warning file=check/appended-update.toml,line=41,col=8::this update of action `P1.2` is dated 2016-02-01, before the action starts on 2016-06-01 (help: check the date, and that this update is written under the action it is about)",
+        ],
+    );
+    let strict = run(plan().current_dir(fixture("")).args([
+        "check",
+        "--strict",
+        "check/appended-update.toml",
+    ]));
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+}

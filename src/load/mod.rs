@@ -2,6 +2,7 @@
 
 pub mod diagnostic;
 pub mod fields;
+pub mod history;
 pub mod read;
 pub mod validate;
 
@@ -150,6 +151,7 @@ pub fn load_source(source: &str) -> (Option<Plan>, Vec<Diagnostic>) {
     let spans = reader.spans;
     if let Some(plan) = plan.as_mut() {
         validate::validate(plan, &spans, &lines, &mut diags);
+        history::check(plan, &spans, &lines, &mut diags);
         sort_dated_facts(plan);
     }
     diags.sort_by_key(|d| (d.span.as_ref().map_or(0, |s| s.start), d.severity));

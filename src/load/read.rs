@@ -22,6 +22,11 @@ pub struct PlanSpans {
     /// Parallel to `Plan::actions` and `Plan::measures`.
     pub actions: Vec<ActionSpans>,
     pub measures: Vec<MeasureSpans>,
+    /// The date of each milestone, in file order.
+    pub milestone_dates: Vec<Span>,
+    /// Where each table of the plan file begins (`[plan]`, `[[owners]]`, `[[measures]]`...), in
+    /// file order, with how it is written: what a dated entry written further down attaches to.
+    pub table_starts: Vec<(usize, &'static str)>,
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +47,7 @@ pub struct ActionSpans {
 pub struct UpdateSpans {
     pub header: Span,
     pub date: Span,
+    pub status: Span,
     pub due: Option<Span>,
 }
 
@@ -57,7 +63,10 @@ pub struct EvidenceSpans {
 pub struct MeasureSpans {
     pub header: Span,
     pub baseline: Span,
+    /// The date of each reading, in file order.
     pub readings: Vec<Span>,
+    /// Each reading's table, in file order.
+    pub reading_entries: Vec<Span>,
 }
 
 const ROOT_KEYS: &[&str] = &[
@@ -112,6 +121,32 @@ const MEASURE_KEYS: &[&str] = &[
 const READING_KEYS: &[&str] = &["date", "value"];
 const MILESTONE_KEYS: &[&str] = &["date", "title", "kind"];
 
+/// Where each table of the document begins, in file order, with how it is written.
+fn table_starts(root: &DeTable) -> Vec<(usize, &'static str)> {
+    let mut starts = Vec::new();
+    for (key, written) in [
+        ("owners", "[[owners]]"),
+        ("priorities", "[[priorities]]"),
+        ("actions", "[[actions]]"),
+        ("measures", "[[measures]]"),
+        ("milestones", "[[milestones]]"),
+    ] {
+        if let Some(toml::de::DeValue::Array(items)) = root.get(key).map(|v| v.get_ref()) {
+            starts.extend(items.iter().map(|item| (item.span().start, written)));
+        }
+    }
+    if let Some(plan) = root.get("plan") {
+        starts.push((plan.span().start, "[plan]"));
+        if let toml::de::DeValue::Table(table) = plan.get_ref() {
+            for (key, written) in [("inspection", "[plan.inspection]"), ("rag", "[plan.rag]")] {
+                starts.extend(table.get(key).map(|v| (v.span().start, written)));
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts
+}
+
 /// Reads a whole document. Returns a plan only when every required part could be read; the
 /// diagnostics say what could not.
 pub struct Reader<'d, 'l> {
@@ -139,6 +174,7 @@ impl Reader<'_, '_> {
                 None
             }
         };
+        self.spans.table_starts = table_starts(root);
         let header = header.and_then(|(table, span)| self.read_header(table, span));
         let owners = self.read_all(&fields, "owners", Self::read_owner);
         let priorities = self.read_all(&fields, "priorities", Self::read_priority);
@@ -314,6 +350,7 @@ impl Reader<'_, '_> {
         let spans = UpdateSpans {
             header: span.clone(),
             date: f.span_of("date"),
+            status: f.span_of("status"),
             due: due.as_ref().map(|l| l.span.clone()),
         };
         let line_at = due.as_ref().map_or(span.start, |l| l.span.start);
@@ -385,7 +422,7 @@ impl Reader<'_, '_> {
             .tables("readings", d)
             .into_iter()
             .filter_map(|(t, s)| {
-                let rf = Fields::new(t, s, "[[measures.readings]]", READING_KEYS, d);
+                let rf = Fields::new(t, s.clone(), "[[measures.readings]]", READING_KEYS, d);
                 let date = rf.date("date", d)?;
                 let value = rf.number("value", d)?;
                 Some((
@@ -393,10 +430,11 @@ impl Reader<'_, '_> {
                         date: date.value,
                         value: value.value,
                     },
-                    date.span,
+                    (date.span, s),
                 ))
             })
             .unzip();
+        let (reading_spans, reading_entries) = reading_spans.into_iter().unzip();
         self.spans.measure_ids.extend(id.clone());
         let measure = Measure {
             id: id?.value,
@@ -413,6 +451,7 @@ impl Reader<'_, '_> {
             header: span,
             baseline: baseline?.span,
             readings: reading_spans,
+            reading_entries,
         });
         Some(measure)
     }
@@ -423,6 +462,9 @@ impl Reader<'_, '_> {
         let date = f.date("date", d);
         let title = f.str("title", d);
         let kind = f.keyword::<MilestoneKind>("kind", d);
+        self.spans
+            .milestone_dates
+            .extend(date.as_ref().map(|d| d.span.clone()));
         Some(Milestone {
             date: date?.value,
             title: title?.value,
