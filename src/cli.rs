@@ -75,6 +75,16 @@ pub enum Command {
     Owners(commands::owners::OwnersArgs),
     /// The commissioner's monthly summary (Markdown, HTML, JSON or CSV)
     Report(commands::report::ReportArgs),
+    /// Record a progress update on an action in its plan file
+    Update(commands::update::UpdateArgs),
+    /// Record an evidence item on an action in its plan file
+    Evidence(commands::evidence::EvidenceArgs),
+    /// Record that an evidence item of an action was verified
+    Verify(commands::verify::VerifyArgs),
+    /// Record a reading of a measure in its plan file
+    Reading(commands::reading::ReadingArgs),
+    /// Record a month's readings from a CSV scorecard (measure,date,value), all or nothing
+    Readings(commands::readings::ReadingsArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod edit;
 pub mod error;
 pub mod load;
 pub mod plan;

@@ -3,15 +3,21 @@
 
 pub mod check;
 pub mod completions;
+pub mod evidence;
 pub mod import;
 pub mod init;
 pub mod list;
 pub mod overdue;
 pub mod owners;
+pub mod reading;
+pub mod readings;
+pub mod record;
 pub mod records;
 pub mod report;
 pub mod show;
 pub mod status;
+pub mod update;
+pub mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -47,6 +53,11 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Show(args) => show::cmd_show(global, &args),
         Command::Owners(args) => owners::cmd_owners(global, &args),
         Command::Report(args) => report::cmd_report(global, &args),
+        Command::Update(args) => update::cmd_update(global, &args),
+        Command::Evidence(args) => evidence::cmd_evidence(global, &args),
+        Command::Verify(args) => verify::cmd_verify(global, &args),
+        Command::Reading(args) => reading::cmd_reading(global, &args),
+        Command::Readings(args) => readings::cmd_readings(global, &args),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod diagnostic;
 pub mod fields;
 pub mod history;
 pub mod read;
+pub mod scorecard;
 pub mod validate;
 
 use std::collections::HashMap;

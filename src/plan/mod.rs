@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod model;
+pub mod record;
 pub mod rules;
 pub mod words;
 

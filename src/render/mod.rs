@@ -35,6 +35,7 @@ pub use terminal::Terminal;
 pub mod actions;
 pub mod csv;
 pub mod owners;
+pub mod record;
 pub mod report;
 pub mod report_html;
 pub mod show;

@@ -1,0 +1,130 @@
+//! `plan readings FILE.csv`: record a month's scorecard, one reading per row, all or nothing.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::Outcome;
+use super::reading::parse_value;
+use super::record::{self, RecordArgs};
+use crate::cli::{GlobalArgs, parse_date};
+use crate::error::{CliError, CliResult};
+use crate::load::fields::closest;
+use crate::load::scorecard::{self, Row};
+use crate::plan::record::{Fact, figure};
+use crate::plan::{Plan, Reading};
+
+#[derive(Debug, Args)]
+pub struct ReadingsArgs {
+    /// The scorecard: a CSV file with the columns measure, date and value
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub record: RecordArgs,
+}
+
+pub fn cmd_readings(global: &GlobalArgs, args: &ReadingsArgs) -> CliResult<Outcome> {
+    let name = args.file.display().to_string();
+    let text = std::fs::read(&args.file)
+        .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| CliError::input(format!("{name} is not UTF-8 text; save it as CSV UTF-8")))?;
+    let rows = scorecard::from_csv(&text).map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    let Some(first) = rows.first() else {
+        return Err(CliError::input(format!(
+            "{name} has no readings below its header row"
+        )));
+    };
+    let (store, _) = super::open_synced(global, &[])?;
+    let target = record::plan_with_measure(&store, global, &first.measure.text)?;
+    record::record(global, &args.record, store, &target, |plan| {
+        facts_of(plan, &rows).map_err(|problems| {
+            CliError::input(format!(
+                "{name}: {} wrong, so nothing was recorded and no plan file was changed:\n{}",
+                crate::plan::words::plural(problems.len(), "cell"),
+                problems
+                    .iter()
+                    .map(|p| format!("  {p}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ))
+        })
+    })
+}
+
+/// One reading per row, or every problem found, each naming its row and column.
+fn facts_of(plan: &Plan, rows: &[Row]) -> Result<Vec<Fact>, Vec<String>> {
+    let mut facts = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    let mut first_row_of: HashMap<(&str, NaiveDate), usize> = HashMap::new();
+    for row in rows {
+        let mut problem = |cell: &scorecard::Cell, message: String| {
+            problems.push(format!("{}: {message}", cell.location()));
+        };
+        let measure = plan.measure(&row.measure.text);
+        if measure.is_none() {
+            let known: Vec<&str> = plan.measures.iter().map(|m| m.id.as_str()).collect();
+            let hint = closest(&row.measure.text, &known)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_else(|| format!(" (its measures: {})", known.join(", ")));
+            let what = if row.measure.text.is_empty() {
+                "no measure given".to_string()
+            } else {
+                format!(
+                    "plan `{}` has no measure `{}`{hint}",
+                    plan.id, row.measure.text
+                )
+            };
+            problem(&row.measure, what);
+        }
+        let date = given(&row.date, parse_date)
+            .map_err(|e| problem(&row.date, e))
+            .ok();
+        let value = given(&row.value, parse_value)
+            .map_err(|e| problem(&row.value, e))
+            .ok();
+        let (Some(measure), Some(date), Some(value)) = (measure, date, value) else {
+            continue;
+        };
+        if let Some(existing) = measure.readings.iter().find(|r| r.date == date) {
+            problem(
+                &row.date,
+                format!(
+                    "{} already has a reading on {date}: {}",
+                    measure.id,
+                    figure(existing.value)
+                ),
+            );
+            continue;
+        }
+        if let Some(earlier) = first_row_of.insert((measure.id.as_str(), date), row.date.row) {
+            problem(
+                &row.date,
+                format!(
+                    "row {earlier} already gives {} a reading on {date}",
+                    measure.id
+                ),
+            );
+            continue;
+        }
+        facts.push(Fact::Reading {
+            measure: measure.id.clone(),
+            reading: Reading { date, value },
+        });
+    }
+    if problems.is_empty() {
+        Ok(facts)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A cell's text parsed, or why not; an empty cell says which value is missing.
+fn given<T>(cell: &scorecard::Cell, parse: fn(&str) -> Result<T, String>) -> Result<T, String> {
+    if cell.text.is_empty() {
+        Err(format!("no {} given", cell.heading))
+    } else {
+        parse(&cell.text)
+    }
+}

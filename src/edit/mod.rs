@@ -1,0 +1,318 @@
+//! Writing plan files in place: each recorded fact is added to the block it belongs to with
+//! toml_edit, every other line is kept as it was, and the result is checked with the full loader
+//! before anything is written (DESIGN.md, "Writing plan files").
+
+pub mod document;
+pub mod lines;
+pub mod write;
+
+use std::collections::HashMap;
+
+use toml_edit::{DocumentMut, Value};
+
+use crate::load::{self, Diagnostic};
+use crate::plan::Plan;
+use crate::plan::record::{self, Fact};
+pub use document::EditError;
+use document::{ACTIONS, Fields, MEASURES, toml_date};
+
+/// `source` with `facts` recorded, in order.
+pub fn apply(source: &str, facts: &[Fact]) -> Result<String, EditError> {
+    let original = lines::Original::new(source);
+    let mut doc: DocumentMut =
+        original
+            .normalised()
+            .parse()
+            .map_err(|e: toml_edit::TomlError| {
+                EditError::Unreadable(e.message().lines().next().unwrap_or("").to_string())
+            })?;
+    for fact in facts {
+        record_fact(&mut doc, fact)?;
+    }
+    Ok(original.merge(&doc.to_string()))
+}
+
+fn record_fact(doc: &mut DocumentMut, fact: &Fact) -> Result<(), EditError> {
+    match fact {
+        Fact::Update { action, update } => {
+            let mut fields: Fields = vec![
+                ("date", toml_date(update.date)),
+                ("status", Value::from(update.status.as_str())),
+            ];
+            if let Some(rag) = update.rag {
+                fields.push(("rag", Value::from(rag.as_str())));
+            }
+            if let Some(due) = update.due {
+                fields.push(("due", toml_date(due)));
+            }
+            if let Some(note) = &update.note {
+                fields.push(("note", Value::from(note.as_str())));
+            }
+            document::add_entry(doc, ACTIONS, action, "updates", update.date, fields)
+        }
+        Fact::Evidence { action, evidence } => {
+            let mut fields: Fields = vec![
+                ("date", toml_date(evidence.date)),
+                ("title", Value::from(evidence.title.as_str())),
+            ];
+            if let Some(link) = &evidence.link {
+                fields.push(("link", Value::from(link.as_str())));
+            }
+            document::add_entry(doc, ACTIONS, action, "evidence", evidence.date, fields)
+        }
+        Fact::Verification {
+            action,
+            date,
+            title,
+            by,
+            on,
+        } => {
+            let is_it = |entry: &dyn toml_edit::TableLike| {
+                entry.get("title").and_then(|t| t.as_str()) == Some(title.as_str())
+                    && document::date_of(entry) == Some(*date)
+                    && !entry.contains_key("verified_by")
+            };
+            let fields: Fields = vec![
+                ("verified_by", Value::from(by.as_str())),
+                ("verified_on", toml_date(*on)),
+            ];
+            document::add_to_entry(doc, ACTIONS, action, "evidence", is_it, fields)
+        }
+        Fact::Reading { measure, reading } => {
+            let fields: Fields = vec![
+                ("date", toml_date(reading.date)),
+                ("value", number(reading.value)),
+            ];
+            document::add_entry(doc, MEASURES, measure, "readings", reading.date, fields)
+        }
+    }
+}
+
+/// A whole number is written as one (`value = 22`), anything else as a float.
+fn number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        Value::from(value as i64)
+    } else {
+        Value::from(value)
+    }
+}
+
+/// The edited text, read back and found to say exactly what was meant.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: Plan,
+    /// Warnings `plan check` gives the edited file that it did not give the original.
+    pub new_warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub enum Refused {
+    /// The edited file would be invalid; these are its errors.
+    Invalid(Vec<Diagnostic>),
+    /// The edited file reads back as something other than the plan with the facts recorded.
+    NotAsMeant,
+}
+
+/// Reads `edited` with the full loader and validation, and compares it with `before` (the plan
+/// read from `source`) with `facts` recorded: the facts must be in the blocks they name, and
+/// nothing else may have changed.
+pub fn check(
+    source: &str,
+    before: &Plan,
+    facts: &[Fact],
+    edited: &str,
+) -> Result<Checked, Refused> {
+    let (after, diagnostics) = load::load_source(edited);
+    let errors: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let Some(after) = after.filter(|_| errors.is_empty()) else {
+        return Err(Refused::Invalid(errors));
+    };
+    let mut expected = before.clone();
+    for fact in facts {
+        if !record::apply(&mut expected, fact) {
+            return Err(Refused::NotAsMeant);
+        }
+    }
+    if record::without_lines(expected) != record::without_lines(after.clone()) {
+        return Err(Refused::NotAsMeant);
+    }
+    let (_, old_diagnostics) = load::load_source(source);
+    Ok(Checked {
+        plan: after,
+        new_warnings: new_findings(&old_diagnostics, diagnostics),
+    })
+}
+
+/// The findings in `new` that `old` did not have, compared by message, each as often as it is
+/// new.
+fn new_findings(old: &[Diagnostic], new: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for d in old {
+        *seen.entry(d.message.as_str()).or_default() += 1;
+    }
+    let mut fresh = Vec::new();
+    for d in new {
+        match seen.get_mut(d.message.as_str()) {
+            Some(count) if *count > 0 => *count -= 1,
+            _ => fresh.push(d),
+        }
+    }
+    fresh
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::plan::{Reading, Status, Update};
+
+    const VALID: &str = include_str!("../../tests/fixtures/check/valid.toml");
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn update(action: &str, date: &str, status: Status) -> Fact {
+        Fact::Update {
+            action: action.to_string(),
+            update: Update {
+                date: d(date),
+                status,
+                rag: None,
+                note: None,
+                due: None,
+                line: 0,
+            },
+        }
+    }
+
+    /// Applies the facts and checks the result as the record commands do.
+    fn recorded(source: &str, facts: &[Fact]) -> String {
+        let before = load::load_source(source).0.expect("a valid plan");
+        let edited = apply(source, facts).expect("the edit applies");
+        check(source, &before, facts, &edited).expect("the edit reads back as meant");
+        edited
+    }
+
+    fn with_actions(actions: &str) -> String {
+        let header = VALID.split("[[actions]]").next().unwrap();
+        format!("{header}{actions}")
+    }
+
+    #[test]
+    fn an_inline_array_without_a_trailing_comma_keeps_its_closing_space() {
+        let source = with_actions(
+            "[[actions]]\nid = \"P1.1\"\npriority = \"P1\"\ntitle = \"T\"\nowner = \"dcs\"\ndue = 2016-03-31\n\
+             updates = [ { date = 2015-10-01, status = \"in-progress\" } ]\n",
+        );
+        let edited = recorded(&source, &[update("P1.1", "2016-01-01", Status::Done)]);
+        assert!(
+            edited.contains("updates = [ { date = 2015-10-01, status = \"in-progress\" }, { date = 2016-01-01, status = \"done\" } ]\n"),
+            "{edited}"
+        );
+    }
+
+    #[test]
+    fn an_empty_inline_array_takes_its_first_entry() {
+        let source = with_actions(
+            "[[actions]]\nid = \"P1.1\"\npriority = \"P1\"\ntitle = \"T\"\nowner = \"dcs\"\ndue = 2016-03-31\nupdates = []\n",
+        );
+        let edited = recorded(&source, &[update("P1.1", "2016-01-01", Status::Done)]);
+        assert!(
+            edited.contains("updates = [{ date = 2016-01-01, status = \"done\" }]\n"),
+            "{edited}"
+        );
+    }
+
+    #[test]
+    fn an_action_written_as_an_inline_table_gets_an_inline_array() {
+        // Keys of the root table come before its first table header.
+        let source = format!(
+            "actions = [\n  {{ id = \"P1.1\", priority = \"P1\", title = \"T\", owner = \"dcs\", due = 2016-03-31 }},\n  {{ id = \"P1.2\", priority = \"P1\", title = \"U\", owner = \"dcs\", due = 2016-06-30 }},\n]\n\n{}",
+            with_actions("")
+        );
+        let edited = recorded(&source, &[update("P1.2", "2016-01-01", Status::Blocked)]);
+        assert!(
+            edited.contains(
+                "due = 2016-06-30, updates = [{ date = 2016-01-01, status = \"blocked\" }] },"
+            ),
+            "{edited}"
+        );
+    }
+
+    #[test]
+    fn a_new_update_goes_after_its_own_updates_even_between_interleaved_tables() {
+        let source = with_actions(
+            "[[actions]]\nid = \"P1.1\"\npriority = \"P1\"\ntitle = \"T\"\nowner = \"dcs\"\ndue = 2016-03-31\n\n\
+             [[actions.updates]]\ndate = 2015-10-01\nstatus = \"in-progress\"\n\n\
+             [[actions.evidence]]\ndate = 2015-11-01\ntitle = \"E\"\n\n\
+             [[actions.updates]]\ndate = 2015-12-01\nstatus = \"in-progress\"\n\n\
+             [[actions]]\nid = \"P1.2\"\npriority = \"P1\"\ntitle = \"U\"\nowner = \"dcs\"\ndue = 2016-06-30\n",
+        );
+        let edited = recorded(&source, &[update("P1.1", "2015-11-15", Status::Blocked)]);
+        // Right after the last update dated before it, inside the action's block.
+        let blocked = edited.find("status = \"blocked\"").unwrap();
+        assert!(
+            edited.find("date = 2015-10-01").unwrap() < blocked,
+            "{edited}"
+        );
+        assert!(
+            blocked < edited.find("date = 2015-12-01").unwrap(),
+            "{edited}"
+        );
+    }
+
+    #[test]
+    fn an_edit_that_would_make_the_file_invalid_is_refused_with_its_errors() {
+        let before = load::load_source(VALID).0.unwrap();
+        let fact = Fact::Reading {
+            measure: "caseload".to_string(),
+            reading: Reading {
+                date: d("2015-09-30"),
+                value: 1.0,
+            },
+        };
+        let edited = apply(VALID, std::slice::from_ref(&fact)).unwrap();
+        match check(VALID, &before, &[fact], &edited) {
+            Err(Refused::Invalid(errors)) => {
+                assert_eq!(errors.len(), 1);
+                assert!(errors[0].message.contains("two readings on 2015-09-30"));
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_edit_that_reads_back_as_something_else_is_refused() {
+        let before = load::load_source(VALID).0.unwrap();
+        let fact = update("P1.2", "2016-01-01", Status::Done);
+        // The text an editor that attached the update to the wrong action would give.
+        let wrong = apply(VALID, &[update("P1.1", "2016-01-01", Status::Done)]).unwrap();
+        assert!(matches!(
+            check(VALID, &before, &[fact], &wrong),
+            Err(Refused::NotAsMeant)
+        ));
+    }
+
+    #[test]
+    fn a_warning_the_edit_brings_is_reported_and_old_ones_are_not() {
+        let before = load::load_source(VALID).0.unwrap();
+        let fact = update("P1.2", "2016-01-01", Status::Dropped);
+        let edited = apply(VALID, std::slice::from_ref(&fact)).unwrap();
+        let checked = check(VALID, &before, &[fact], &edited).unwrap();
+        let messages: Vec<&str> = checked
+            .new_warnings
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["this update of action `P1.2` drops the action without a note saying why"]
+        );
+    }
+}

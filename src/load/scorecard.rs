@@ -1,0 +1,145 @@
+//! A month's scorecard, read for `plan readings`: a header row naming the columns `measure`,
+//! `date` and `value` (in any order, any case; other columns are ignored), then one reading per
+//! row. Every cell keeps where it was, so that a bad one can be named by row and column.
+
+/// One cell, with where it was for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    /// The row in the sheet, counting the header and any rows above it, from 1.
+    pub row: usize,
+    /// The column, from 1.
+    pub column: usize,
+    /// The column's heading.
+    pub heading: &'static str,
+}
+
+impl Cell {
+    /// "row 4, column 2 (date)".
+    pub fn location(&self) -> String {
+        format!(
+            "row {}, column {} ({})",
+            self.row, self.column, self.heading
+        )
+    }
+}
+
+/// One reading as written: the three cells, not yet checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub measure: Cell,
+    pub date: Cell,
+    pub value: Cell,
+}
+
+const COLUMNS: [&str; 3] = ["measure", "date", "value"];
+
+/// Reads a scorecard from CSV text. Rows whose three cells are all empty are skipped.
+pub fn from_csv(text: &str) -> Result<Vec<Row>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // Each record keeps the line it starts on, so that a row is named as a spreadsheet shows it
+    // even when blank lines were skipped.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(rows.len() + 1, |p| p.line() as usize);
+            format!("row {line}: not CSV the reader understands: {e}")
+        })?;
+        let line = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
+        rows.resize(line.saturating_sub(1), Vec::new());
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    from_rows(rows)
+}
+
+/// Reads a scorecard from the rows of a sheet, each a list of cell texts.
+pub fn from_rows(rows: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
+    let mut rows = rows.into_iter().enumerate();
+    let (header_index, header) = rows
+        .by_ref()
+        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .ok_or("the scorecard is empty; it needs a header row `measure,date,value`")?;
+    let mut columns = [0usize; 3];
+    for (slot, name) in columns.iter_mut().zip(COLUMNS) {
+        *slot = header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                format!(
+                    "row {}: the header row has no `{name}` column (it has: {}); the scorecard needs the columns measure, date and value",
+                    header_index + 1,
+                    header
+                        .iter()
+                        .map(|h| format!("`{}`", h.trim()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+    }
+    let mut readings = Vec::new();
+    for (index, cells) in rows {
+        let cell = |which: usize| Cell {
+            text: cells
+                .get(columns[which])
+                .map_or("", |c| c.trim())
+                .to_string(),
+            row: index + 1,
+            column: columns[which] + 1,
+            heading: COLUMNS[which],
+        };
+        let row = Row {
+            measure: cell(0),
+            date: cell(1),
+            value: cell(2),
+        };
+        if [&row.measure, &row.date, &row.value]
+            .iter()
+            .all(|c| c.text.is_empty())
+        {
+            continue;
+        }
+        readings.push(row);
+    }
+    Ok(readings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_found_by_heading_in_any_order_and_case() {
+        let rows =
+            from_csv("\u{feff}Value,notes,Measure,DATE\n21.5,fine,caseload,2016-07-31\n,,,\n")
+                .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].measure.text, "caseload");
+        assert_eq!(rows[0].value.location(), "row 2, column 1 (value)");
+        assert_eq!(rows[0].date.location(), "row 2, column 4 (date)");
+    }
+
+    #[test]
+    fn rows_above_the_header_are_counted() {
+        let rows = from_csv("\nmeasure,date,value\ncaseload,2016-07-31,21\n").unwrap();
+        assert_eq!(rows[0].measure.row, 3);
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let error = from_csv("measure,when,value\n").unwrap_err();
+        assert!(error.contains("no `date` column"), "{error}");
+        assert!(error.contains("`when`"), "{error}");
+    }
+
+    #[test]
+    fn a_short_row_has_empty_cells_not_an_error() {
+        let rows = from_csv("measure,date,value\ncaseload,2016-07-31\n").unwrap();
+        assert_eq!(rows[0].value.text, "");
+    }
+}
