@@ -264,9 +264,9 @@ pub fn forecast_summary(forecast: &Forecast) -> ForecastSummary {
             date,
             days_after_target,
         } => (Some(*date), Some(*days_after_target), None),
-        Forecast::NothingRemaining | Forecast::NoRecentCompletions { .. } => {
-            (None, None, Some(forecast.in_words()))
-        }
+        Forecast::NothingRemaining
+        | Forecast::NoRecentCompletions { .. }
+        | Forecast::NoCompletionsYet { .. } => (None, None, Some(forecast.in_words())),
     };
     ForecastSummary {
         date,

@@ -468,7 +468,10 @@ pub struct Progress {
     /// Days since the start (0 before it).
     pub day: i64,
     pub days_total: i64,
+    /// At the rate of the last 90 days.
     pub forecast: Forecast,
+    /// At the rate since the plan's start.
+    pub forecast_since_start: Forecast,
 }
 
 /// The progress of a plan as of a date (DESIGN.md, "Progress against the target").
@@ -495,6 +498,7 @@ pub fn progress(plan: &Plan, as_of: NaiveDate) -> Progress {
         day: days_between(plan.start, as_of).max(0),
         days_total: days_between(plan.start, plan.target),
         forecast: forecast(&live, plan.target, as_of),
+        forecast_since_start: forecast_since_start(&live, plan.start, plan.target, as_of),
     }
 }
 
@@ -534,6 +538,10 @@ pub enum Forecast {
     NoRecentCompletions {
         as_of: NaiveDate,
     },
+    /// Nothing has been completed since the plan's start, so no rate to project.
+    NoCompletionsYet {
+        as_of: NaiveDate,
+    },
 }
 
 impl Progress {
@@ -567,7 +575,36 @@ impl Forecast {
                     "no forecast: no action was completed in the {FORECAST_WINDOW_DAYS} days to {as_of}"
                 )
             }
+            Forecast::NoCompletionsYet { as_of } => {
+                format!("no forecast: no action was completed from the start to {as_of}")
+            }
         }
+    }
+
+    /// The later of two forecasts: no forecast at all counts as later than any date, since it
+    /// means no progress to project.
+    pub fn later<'f>(&'f self, other: &'f Forecast) -> &'f Forecast {
+        let rank = |f: &Forecast| match *f {
+            Forecast::NothingRemaining => (0, NaiveDate::MIN),
+            Forecast::Date { date, .. } => (1, date),
+            Forecast::NoRecentCompletions { as_of } | Forecast::NoCompletionsYet { as_of } => {
+                (2, as_of)
+            }
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl Progress {
+    /// The forecast the headline goes by: the later of the two rates' (DESIGN.md, "Honest
+    /// reporting"), so that a good month cannot hide a slow year, nor a slow start a recovery
+    /// that has not lasted.
+    pub fn forecast_headline(&self) -> &Forecast {
+        self.forecast.later(&self.forecast_since_start)
     }
 }
 
@@ -607,6 +644,85 @@ fn forecast(live: &[&Action], target: NaiveDate, as_of: NaiveDate) -> Forecast {
         date,
         days_after_target: days_between(target, date),
     }
+}
+
+/// Projects the completion rate since the plan's start onto the remaining actions: the steadier
+/// of the two forecasts, which a burst of completions in one quarter does not swing.
+fn forecast_since_start(
+    live: &[&Action],
+    start: NaiveDate,
+    target: NaiveDate,
+    as_of: NaiveDate,
+) -> Forecast {
+    let done = count(live, |a| status_as_of(a, as_of) == Status::Done) as u64;
+    let remaining = live.len() as u64 - done;
+    if remaining == 0 {
+        return Forecast::NothingRemaining;
+    }
+    let elapsed = u64::try_from(days_between(start, as_of)).unwrap_or(0);
+    if done == 0 || elapsed == 0 {
+        return Forecast::NoCompletionsYet { as_of };
+    }
+    let days_needed = remaining.saturating_mul(elapsed).div_ceil(done);
+    let date = as_of
+        .checked_add_days(Days::new(days_needed))
+        .unwrap_or(NaiveDate::MAX);
+    Forecast::Date {
+        date,
+        days_after_target: days_between(target, date),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a board must see by name
+// ---------------------------------------------------------------------------------------------
+
+/// The actions behind "behind by N": planned by now (original due on or before `as_of`) and not
+/// done, dropped ones aside; earliest original due first. There can be more of them than N,
+/// since actions done ahead of their due count towards the total done.
+pub fn behind_actions(actions: &[Action], as_of: NaiveDate) -> Vec<&Action> {
+    let mut behind: Vec<&Action> = actions
+        .iter()
+        .filter(|a| a.due <= as_of)
+        .filter(|a| !matches!(status_as_of(a, as_of), Status::Done | Status::Dropped))
+        .collect();
+    behind.sort_by_key(|a| a.due);
+    behind
+}
+
+/// Open actions rated red or blocked: overdue, or stuck. Earliest deadline first.
+pub fn at_risk(actions: &[Action], as_of: NaiveDate, amber_within_days: u32) -> Vec<&Action> {
+    let mut risky: Vec<&Action> = actions
+        .iter()
+        .filter(|a| status_as_of(a, as_of).is_outstanding())
+        .filter(|a| {
+            status_as_of(a, as_of) == Status::Blocked
+                || rating(a, as_of, amber_within_days) == Rating::Red
+        })
+        .collect();
+    risky.sort_by_key(|a| due_as_of(a, as_of));
+    risky
+}
+
+/// The latest update visible on `as_of` that has a note: what the owner last said, and when.
+pub fn latest_note(action: &Action, as_of: NaiveDate) -> Option<(NaiveDate, &str)> {
+    action
+        .updates
+        .iter()
+        .rfind(|u| u.date <= as_of && u.note.as_deref().is_some_and(|n| !n.trim().is_empty()))
+        .and_then(|u| Some((u.date, u.note.as_deref()?)))
+}
+
+/// Done actions with no verified evidence yet, with the date each was done: the verification
+/// queue, oldest first.
+pub fn awaiting_verification(actions: &[Action], as_of: NaiveDate) -> Vec<(&Action, NaiveDate)> {
+    let mut queue: Vec<(&Action, NaiveDate)> = actions
+        .iter()
+        .filter(|a| !has_verified_evidence(a, as_of))
+        .filter_map(|a| Some((a, done_date(a, as_of)?)))
+        .collect();
+    queue.sort_by_key(|(_, done)| *done);
+    queue
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1706,5 +1822,133 @@ mod tests {
         let status = status_of(&m, "2016-06-30");
         assert_eq!(status.expected, 18.0);
         assert_eq!(status.rating, Some(Rag::Amber));
+    }
+
+    // --- what a board must see by name --------------------------------------------------------
+
+    #[test]
+    fn the_forecast_since_the_start_projects_the_whole_plans_rate() {
+        // 2 of 4 done in the 100 days since the start: 2 remaining need 100 more days.
+        let as_of = d("2015-11-07");
+        let p = plan(
+            "2015-07-30",
+            "2016-07-30",
+            vec![
+                action("a", "2015-09-30").update("2015-09-01", Status::Done),
+                action("b", "2015-10-31").update("2015-08-01", Status::Done),
+                action("c", "2016-03-31"),
+                action("d", "2016-06-30"),
+            ],
+        );
+        let progress = progress(&p, as_of);
+        assert_eq!(
+            progress.forecast_since_start,
+            Forecast::Date {
+                date: d("2016-02-15"),
+                days_after_target: -166
+            }
+        );
+        // One completion in the last 90 days: 2 remaining need 180 days at that rate.
+        assert_eq!(
+            progress.forecast,
+            Forecast::Date {
+                date: d("2016-05-05"),
+                days_after_target: -86
+            }
+        );
+        assert_eq!(progress.forecast_headline(), &progress.forecast);
+    }
+
+    #[test]
+    fn no_forecast_counts_as_later_than_any_date() {
+        let dated = Forecast::Date {
+            date: d("2030-01-01"),
+            days_after_target: 4000,
+        };
+        let none = Forecast::NoRecentCompletions {
+            as_of: d("2016-06-30"),
+        };
+        assert_eq!(dated.later(&none), &none);
+        assert_eq!(none.later(&dated), &none);
+        assert_eq!(
+            Forecast::NothingRemaining.later(&dated),
+            &dated,
+            "nothing remaining is the earliest"
+        );
+        let p = plan("2015-07-20", "2017-07-20", vec![action("a", "2016-03-31")]);
+        assert_eq!(
+            progress(&p, d("2016-06-30"))
+                .forecast_since_start
+                .in_words(),
+            "no forecast: no action was completed from the start to 2016-06-30"
+        );
+    }
+
+    #[test]
+    fn behind_actions_are_planned_by_now_and_not_done() {
+        let actions = vec![
+            action("late", "2016-03-31").update("2016-01-01", Status::InProgress),
+            action("done", "2016-02-29").update("2016-02-01", Status::Done),
+            action("dropped", "2016-01-31").update("2016-01-10", Status::Dropped),
+            action("blocked", "2016-01-31").update("2016-01-10", Status::Blocked),
+            action("future", "2016-12-31"),
+            action("slipped", "2016-02-29").revise("2016-02-01", Status::InProgress, "2016-12-31"),
+        ];
+        let ids: Vec<&str> = behind_actions(&actions, d("2016-06-30"))
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["blocked", "slipped", "late"]);
+    }
+
+    #[test]
+    fn at_risk_is_open_and_red_or_blocked() {
+        let actions = vec![
+            action("overdue", "2016-05-31"),
+            action("blocked", "2016-12-31").update("2016-06-01", Status::Blocked),
+            action("amber", "2016-07-15"),
+            action("done", "2016-05-31").update("2016-05-01", Status::Done),
+        ];
+        let ids: Vec<&str> = at_risk(&actions, d("2016-06-30"), AMBER)
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["overdue", "blocked"]);
+    }
+
+    #[test]
+    fn the_latest_note_skips_updates_without_one_and_future_ones() {
+        let mut a = action("a", "2016-12-31");
+        for (date, note) in [
+            ("2016-01-01", Some("first")),
+            ("2016-02-01", None),
+            ("2016-08-01", Some("future")),
+        ] {
+            let mut u = update(date, Status::InProgress, None, None);
+            u.note = note.map(str::to_string);
+            a = a.with_update(u);
+        }
+        assert_eq!(
+            latest_note(&a, d("2016-06-30")),
+            Some((d("2016-01-01"), "first"))
+        );
+        assert_eq!(latest_note(&a, d("2015-12-31")), None);
+    }
+
+    #[test]
+    fn the_verification_queue_holds_done_actions_without_verified_evidence() {
+        let actions = vec![
+            action("old", "2016-03-31").update("2016-02-01", Status::Done),
+            action("new", "2016-03-31").update("2016-05-01", Status::Done),
+            action("blue", "2016-03-31")
+                .update("2016-01-01", Status::Done)
+                .verified("2016-01-01", "2016-01-05"),
+            action("open", "2016-03-31"),
+        ];
+        let queue: Vec<(&str, NaiveDate)> = awaiting_verification(&actions, d("2016-06-30"))
+            .into_iter()
+            .map(|(a, done)| (a.id.as_str(), done))
+            .collect();
+        assert_eq!(queue, [("old", d("2016-02-01")), ("new", d("2016-05-01"))]);
     }
 }
