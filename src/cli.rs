@@ -89,7 +89,11 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
 }
 
+/// A date as plan files write them. TOML dates have years 0000 to 9999, so a date outside them
+/// could never be written to a plan file or compared with one.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date like 2016-06-30"))
+        .ok()
+        .filter(|d| (0..=9999).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| format!("`{text}` is not a date like 2016-06-30"))
 }

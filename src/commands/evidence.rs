@@ -40,7 +40,17 @@ pub fn cmd_evidence(global: &GlobalArgs, args: &EvidenceArgs) -> CliResult<Outco
         verified_by: None,
         verified_on: None,
     };
-    record::record(global, &args.record, store, &target, |_| {
+    record::record(global, &args.record, store, &target, |plan| {
+        let same = |e: &Evidence| e.date == evidence.date && e.title == evidence.title;
+        if plan
+            .action(&args.id)
+            .is_some_and(|a| a.evidence.iter().any(same))
+        {
+            return Err(CliError::input(format!(
+                "{} already has the evidence \"{}\" dated {}; nothing was recorded",
+                args.id, evidence.title, evidence.date
+            )));
+        }
         Ok(vec![Fact::Evidence {
             action: args.id.clone(),
             evidence,

@@ -147,6 +147,29 @@ pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
     )))
 }
 
+/// Bad input naming an id that does not exist: the known ids close to it, or, when none is
+/// close, the known ones (the first eight).
+pub fn unknown_id(kind: &str, id: &str, known: &[&str]) -> CliError {
+    let mut known = known.to_vec();
+    known.sort_unstable();
+    known.dedup();
+    let close = crate::load::fields::suggestions(id, &known);
+    let hint = match close.as_slice() {
+        [] if known.is_empty() => String::new(),
+        [] if kind == "action" && known.len() > 8 => "; `plan list` shows every action".to_string(),
+        [] => format!(" ({kind}s: {})", crate::plan::words::abbreviated(&known, 8)),
+        close => format!(
+            "; did you mean {}?",
+            close
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    CliError::input(format!("no {kind} `{id}`{hint}"))
+}
+
 /// The plans a listing covers, each with its file as given: `--plan`, or every plan in the store.
 pub fn plans_in_scope(store: &Store, global: &GlobalArgs) -> CliResult<Vec<(Plan, String)>> {
     if global.plan.is_some() {

@@ -26,7 +26,7 @@ pub struct ReadingArgs {
 
 pub fn cmd_reading(global: &GlobalArgs, args: &ReadingArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
-    let target = record::plan_with_measure(&store, global, &args.measure)?;
+    let target = record::plan_with_measures(&store, global, &[&args.measure])?;
     let reading = Reading {
         date: args.date.unwrap_or_else(|| global.as_of()),
         value: args.value,
@@ -40,7 +40,7 @@ pub fn cmd_reading(global: &GlobalArgs, args: &ReadingArgs) -> CliResult<Outcome
                 "{} already has a reading on {}: {}",
                 args.measure,
                 reading.date,
-                crate::plan::record::figure(existing.value)
+                crate::plan::record::written(existing.value)
             )));
         }
         Ok(vec![Fact::Reading {

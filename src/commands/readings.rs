@@ -11,9 +11,10 @@ use super::reading::parse_value;
 use super::record::{self, RecordArgs};
 use crate::cli::{GlobalArgs, parse_date};
 use crate::error::{CliError, CliResult};
-use crate::load::fields::closest;
+use crate::load::fields::suggestions;
 use crate::load::scorecard::{self, Row};
-use crate::plan::record::{Fact, figure};
+use crate::plan::record::{Fact, written};
+use crate::plan::words::abbreviated;
 use crate::plan::{Plan, Reading};
 
 #[derive(Debug, Args)]
@@ -31,13 +32,14 @@ pub fn cmd_readings(global: &GlobalArgs, args: &ReadingsArgs) -> CliResult<Outco
     let text = String::from_utf8(text)
         .map_err(|_| CliError::input(format!("{name} is not UTF-8 text; save it as CSV UTF-8")))?;
     let rows = scorecard::from_csv(&text).map_err(|e| CliError::input(format!("{name}: {e}")))?;
-    let Some(first) = rows.first() else {
+    if rows.is_empty() {
         return Err(CliError::input(format!(
             "{name} has no readings below its header row"
         )));
-    };
+    }
     let (store, _) = super::open_synced(global, &[])?;
-    let target = record::plan_with_measure(&store, global, &first.measure.text)?;
+    let measures: Vec<&str> = rows.iter().map(|r| r.measure.text.as_str()).collect();
+    let target = record::plan_with_measures(&store, global, &measures)?;
     record::record(global, &args.record, store, &target, |plan| {
         facts_of(plan, &rows).map_err(|problems| {
             CliError::input(format!(
@@ -65,9 +67,10 @@ fn facts_of(plan: &Plan, rows: &[Row]) -> Result<Vec<Fact>, Vec<String>> {
         let measure = plan.measure(&row.measure.text);
         if measure.is_none() {
             let known: Vec<&str> = plan.measures.iter().map(|m| m.id.as_str()).collect();
-            let hint = closest(&row.measure.text, &known)
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_else(|| format!(" (its measures: {})", known.join(", ")));
+            let hint = match suggestions(&row.measure.text, &known).first() {
+                Some(close) => format!("; did you mean `{close}`?"),
+                None => format!(" (its measures: {})", abbreviated(&known, 8)),
+            };
             let what = if row.measure.text.is_empty() {
                 "no measure given".to_string()
             } else {
@@ -93,7 +96,7 @@ fn facts_of(plan: &Plan, rows: &[Row]) -> Result<Vec<Fact>, Vec<String>> {
                 format!(
                     "{} already has a reading on {date}: {}",
                     measure.id,
-                    figure(existing.value)
+                    written(existing.value)
                 ),
             );
             continue;

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::Outcome;
 use crate::cli::GlobalArgs;
-use crate::edit::{self, Refused, lines, write::WriteError};
+use crate::edit::{self, Refused, lines};
 use crate::error::{CliError, CliResult};
 use crate::load::{self, Diagnostic};
 use crate::plan::Plan;
@@ -28,7 +28,6 @@ pub struct RecordArgs {
 
 /// The plan file a record command writes to.
 pub struct Target {
-    pub plan_id: String,
     /// The file on disk, as the store knows it (absolute).
     pub path: PathBuf,
     /// The file as the user knows it, for messages.
@@ -37,14 +36,15 @@ pub struct Target {
 
 /// The plan that has an action `id`: `--plan`, the only plan, or the one plan that has it.
 pub fn plan_with_action(store: &Store, global: &GlobalArgs, id: &str) -> CliResult<Target> {
-    plan_with(store, global, id, "action", |plan| {
+    plan_with(store, global, "action", &[id], |plan| {
         plan.actions.iter().map(|a| a.id.as_str()).collect()
     })
 }
 
-/// The plan that has a measure `id`: `--plan`, the only plan, or the one plan that has it.
-pub fn plan_with_measure(store: &Store, global: &GlobalArgs, id: &str) -> CliResult<Target> {
-    plan_with(store, global, id, "measure", |plan| {
+/// The plan that has the measures `ids` (the first of them it knows): `--plan`, the only plan,
+/// or the one plan that has them.
+pub fn plan_with_measures(store: &Store, global: &GlobalArgs, ids: &[&str]) -> CliResult<Target> {
+    plan_with(store, global, "measure", ids, |plan| {
         plan.measures.iter().map(|m| m.id.as_str()).collect()
     })
 }
@@ -52,70 +52,56 @@ pub fn plan_with_measure(store: &Store, global: &GlobalArgs, id: &str) -> CliRes
 fn plan_with(
     store: &Store,
     global: &GlobalArgs,
-    id: &str,
     kind: &str,
+    ids: &[&str],
     ids_of: impl for<'p> Fn(&'p Plan) -> Vec<&'p str>,
 ) -> CliResult<Target> {
     let plans = super::plans_in_scope(store, global)?;
-    let having: Vec<&(Plan, String)> = plans
-        .iter()
-        .filter(|(plan, _)| ids_of(plan).contains(&id))
-        .collect();
-    let plan_id = match having.as_slice() {
-        [(plan, _)] => plan.id.clone(),
-        [] => {
-            let known: Vec<&str> = plans.iter().flat_map(|(p, _)| ids_of(p)).collect();
-            return Err(unknown_id(kind, id, &known));
-        }
-        several => {
-            let ids: Vec<&str> = several.iter().map(|(p, _)| p.id.as_str()).collect();
+    // The first id some plan knows decides; an unknown one is reported when it is used (for a
+    // scorecard, by its row and column).
+    let known = ids.iter().find_map(|id| {
+        let having: Vec<&Plan> = plans
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| ids_of(p).contains(id))
+            .collect();
+        (!having.is_empty()).then_some((id, having))
+    });
+    let chosen = match (known, plans.as_slice()) {
+        (Some((_, having)), _) if having.len() == 1 => having[0],
+        (Some((id, having)), _) => {
+            let plan_ids: Vec<&str> = having.iter().map(|p| p.id.as_str()).collect();
             return Err(CliError::input(format!(
                 "{kind} `{id}` is in {} plans; choose one with --plan: {}",
-                ids.len(),
-                ids.join(", ")
+                plan_ids.len(),
+                plan_ids.join(", ")
             )));
+        }
+        (None, [(only, _)]) if ids.len() > 1 => only,
+        (None, _) => {
+            let known: Vec<&str> = plans.iter().flat_map(|(p, _)| ids_of(p)).collect();
+            let id = ids.first().copied().unwrap_or_default();
+            return Err(super::unknown_id(kind, id, &known));
         }
     };
     let summary = store::read::plan_summaries(&store.conn)
         .map_err(CliError::Store)?
         .into_iter()
-        .find(|s| s.id == plan_id)
-        .ok_or_else(|| CliError::input(format!("no plan `{plan_id}` in the store")))?;
+        .find(|s| s.id == chosen.id)
+        .ok_or_else(|| CliError::input(format!("no plan `{}` in the store", chosen.id)))?;
+    // A record command writes only to the plan files it was pointed at.
+    if !store::sync::is_under_roots(&summary.file, std::slice::from_ref(&global.plans)) {
+        return Err(CliError::input(format!(
+            "plan `{}` comes from {}, which is not under {}; point --plans (or PLAN_DIR) at it to record in it",
+            chosen.id,
+            summary.display_path,
+            global.plans.display()
+        )));
+    }
     Ok(Target {
-        plan_id,
         path: PathBuf::from(&summary.file),
         display: summary.display_path,
     })
-}
-
-/// Bad input naming an id that is not in the plan, suggesting the closest ones.
-pub fn unknown_id(kind: &str, id: &str, known: &[&str]) -> CliError {
-    let mut close: Vec<(f64, &str)> = known
-        .iter()
-        .map(|k| {
-            (
-                strsim::jaro_winkler(&id.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
-        })
-        .filter(|(score, _)| *score > 0.7)
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    close.dedup_by(|a, b| a.1 == b.1);
-    let hint = match close.as_slice() {
-        [] if kind == "action" => "; `plan list` shows every action".to_string(),
-        [] => String::new(),
-        close => format!(
-            "; did you mean {}?",
-            close
-                .iter()
-                .take(3)
-                .map(|(_, k)| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    CliError::input(format!("no {kind} `{id}`{hint}"))
 }
 
 /// Records the facts `build` makes from the plan as its file holds it now.
@@ -143,16 +129,12 @@ pub fn record(
         }
     };
     let facts = build(&before)?;
-    let edited = edit::apply(&loaded.source, &facts).map_err(|e| {
-        CliError::Store(anyhow::anyhow!(
-            "{}: {e}; it was not changed",
-            target.display
-        ))
-    })?;
-    let checked = match edit::check(&loaded.source, &before, &facts, &edited) {
+    let edited = edit::apply(&loaded.source, &facts)
+        .map_err(|e| CliError::input(format!("{}: {e}; it was not changed", target.display)))?;
+    let checked = match edit::check(&before, &loaded.diagnostics, &facts, &edited) {
         Ok(checked) => checked,
         Err(Refused::Invalid(errors)) => {
-            print_diagnostics(global, &target.display, &edited, &errors)?;
+            print_diagnostics(global, &target.display, &edited.text, &errors)?;
             return Err(CliError::input(format!(
                 "recording this would make {} invalid; it was not changed",
                 target.display
@@ -166,10 +148,10 @@ pub fn record(
             )));
         }
     };
-    print_diagnostics(global, &target.display, &edited, &checked.new_warnings)?;
+    print_diagnostics(global, &target.display, &edited.text, &checked.new_warnings)?;
     let recorded = describe_all(&before, &facts, global.as_of());
     if args.dry_run {
-        let diff = lines::unified_diff(&target.display, &loaded.source, &edited);
+        let diff = lines::unified_diff(&target.display, &loaded.source, &edited.text);
         std::io::stdout().lock().write_all(diff.as_bytes())?;
         let mut err = std::io::stderr().lock();
         for line in &recorded {
@@ -177,11 +159,8 @@ pub fn record(
         }
         return Ok(Outcome::Success);
     }
-    edit::write::replace(&target.path, &bytes, edited.as_bytes()).map_err(|e| match e {
-        WriteError::ChangedMeanwhile { .. } | WriteError::Io { .. } => {
-            CliError::Store(anyhow::Error::new(e))
-        }
-    })?;
+    edit::write::replace(&target.path, &bytes, edited.text.as_bytes())
+        .map_err(|e| CliError::Store(anyhow::Error::new(e)))?;
     let mut out = std::io::stdout().lock();
     for line in &recorded {
         writeln!(out, "{}", render::record::line(line))?;

@@ -125,7 +125,13 @@ pub fn cmd_show(global: &GlobalArgs, args: &ShowArgs) -> CliResult<Outcome> {
         .collect();
     let (plan, file) = match found.as_slice() {
         [one] => *one,
-        [] => return Err(unknown_action(&args.id, &plans)),
+        [] => {
+            let known: Vec<&str> = plans
+                .iter()
+                .flat_map(|(p, _)| p.actions.iter().map(|a| a.id.as_str()))
+                .collect();
+            return Err(super::unknown_id("action", &args.id, &known));
+        }
         several => {
             let ids: Vec<&str> = several.iter().map(|(p, _)| p.id.as_str()).collect();
             return Err(CliError::input(format!(
@@ -149,37 +155,6 @@ pub fn cmd_show(global: &GlobalArgs, args: &ShowArgs) -> CliResult<Outcome> {
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(Outcome::Success)
-}
-
-/// Bad input, suggesting the ids closest to the one asked for.
-fn unknown_action(id: &str, plans: &[(Plan, String)]) -> CliError {
-    let mut known: Vec<(f64, &str)> = plans
-        .iter()
-        .flat_map(|(p, _)| p.actions.iter().map(|a| a.id.as_str()))
-        .map(|known| {
-            (
-                strsim::jaro_winkler(&id.to_lowercase(), &known.to_lowercase()),
-                known,
-            )
-        })
-        .filter(|(score, _)| *score > 0.7)
-        .collect();
-    known.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    known.dedup_by(|a, b| a.1 == b.1);
-    let closest: Vec<&str> = known.iter().take(3).map(|(_, k)| *k).collect();
-    let hint = if closest.is_empty() {
-        "; `plan list` shows every action".to_string()
-    } else {
-        format!(
-            "; did you mean {}?",
-            closest
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    CliError::input(format!("no action `{id}`{hint}"))
 }
 
 impl ShowReport {

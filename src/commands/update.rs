@@ -18,7 +18,8 @@ pub struct UpdateArgs {
     /// Where the action stands now
     #[arg(long, value_parser = PossibleValuesParser::new(Status::ALL).map(|s| Status::parse(&s).expect("a listed status")))]
     pub status: Status,
-    /// What happened, in a sentence (required with --due, and when dropping or reopening)
+    /// What happened, in a sentence; required with --due, and expected when dropping or reopening
+    /// (plan check warns without one)
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
     /// The owner's own rating
@@ -50,7 +51,26 @@ pub fn cmd_update(global: &GlobalArgs, args: &UpdateArgs) -> CliResult<Outcome> 
         due: args.due,
         line: 0,
     };
-    record::record(global, &args.record, store, &target, |_| {
+    record::record(global, &args.record, store, &target, |plan| {
+        let same = |u: &Update| {
+            (u.date, u.status, u.rag, u.due, &u.note)
+                == (
+                    update.date,
+                    update.status,
+                    update.rag,
+                    update.due,
+                    &update.note,
+                )
+        };
+        if plan
+            .action(&args.id)
+            .is_some_and(|a| a.updates.iter().any(same))
+        {
+            return Err(CliError::input(format!(
+                "{} already has this update on {}; nothing was recorded",
+                args.id, update.date
+            )));
+        }
         Ok(vec![Fact::Update {
             action: args.id.clone(),
             update,

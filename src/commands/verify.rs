@@ -33,7 +33,7 @@ pub fn cmd_verify(global: &GlobalArgs, args: &VerifyArgs) -> CliResult<Outcome> 
     record::record(global, &args.record, store, &target, |plan| {
         let action = plan
             .action(&args.id)
-            .ok_or_else(|| record::unknown_id("action", &args.id, &[]))?;
+            .ok_or_else(|| super::unknown_id("action", &args.id, &[]))?;
         check_owner(plan, &args.by)?;
         let item = chosen_item(action, args.title.as_deref())?;
         Ok(vec![Fact::Verification {
@@ -58,7 +58,7 @@ fn check_owner(plan: &Plan, id: &str) -> CliResult<()> {
         .map(|o| format!("; {} is owner `{}`", o.name, o.id));
     Err(match by_name {
         Some(hint) => CliError::input(format!("--by takes an owner id, not a name{hint}")),
-        None => record::unknown_id("owner", id, &known),
+        None => super::unknown_id("owner", id, &known),
     })
 }
 

@@ -6,6 +6,8 @@
 //! line takes the line end the file mostly uses. A CRLF file stays CRLF; a file with mixed line
 //! ends keeps each of its lines as it was.
 
+use std::collections::BTreeSet;
+
 use similar::{Algorithm, DiffOp};
 
 const BOM: char = '\u{feff}';
@@ -64,8 +66,9 @@ impl<'a> Original<'a> {
         if crlf > lf { "\r\n" } else { "\n" }
     }
 
-    /// `edited` (the editor's output for [`Self::normalised`]) laid onto the original lines.
-    pub fn merge(&self, edited: &str) -> String {
+    /// `edited` (the editor's output for [`Self::normalised`]) laid onto the original lines,
+    /// and the lines (from 1) of the result that the edit wrote.
+    pub fn merge(&self, edited: &str) -> (String, BTreeSet<usize>) {
         let old: Vec<&str> = self
             .lines
             .iter()
@@ -93,8 +96,12 @@ impl<'a> Original<'a> {
         }
         let total = new.len();
         let mut written = 0;
-        let mut push = |out: &mut String, text: &str, end: &str| {
+        let mut wrote = BTreeSet::new();
+        let mut push = |out: &mut String, text: &str, end: &str, is_new: bool| {
             written += 1;
+            if is_new {
+                wrote.insert(written);
+            }
             out.push_str(text);
             // A last line without a line end gets one when something now follows it.
             if end.is_empty() && written < total {
@@ -108,7 +115,7 @@ impl<'a> Original<'a> {
                 DiffOp::Equal { old_index, len, .. } => {
                     for line in &self.lines[old_index..old_index + len] {
                         let text = line.text.strip_prefix(BOM).unwrap_or(line.text);
-                        push(&mut out, text, line.end);
+                        push(&mut out, text, line.end, false);
                     }
                 }
                 DiffOp::Delete { .. } => {}
@@ -119,21 +126,27 @@ impl<'a> Original<'a> {
                     new_index, new_len, ..
                 } => {
                     for &(text, ended) in &new_lines[new_index..new_index + new_len] {
-                        push(&mut out, text, if ended { usual_end } else { "" });
+                        push(&mut out, text, if ended { usual_end } else { "" }, true);
                     }
                 }
             }
         }
-        out
+        (out, wrote)
     }
 }
 
 /// The change from `old` to `new` as a unified diff of `path` that `patch` can apply.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    // `patch` reads a file name up to a tab; one with spaces needs the tab to end it.
+    let name = if path.contains(char::is_whitespace) {
+        format!("{path}\t")
+    } else {
+        path.to_string()
+    };
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(path, path)
+        .header(&name, &name)
         .to_string()
 }
 
@@ -144,13 +157,20 @@ mod tests {
     fn edit(raw: &str, change: impl Fn(&str) -> String) -> String {
         let original = Original::new(raw);
         let edited = change(&original.normalised());
-        original.merge(&edited)
+        original.merge(&edited).0
     }
 
     #[test]
     fn the_editor_sees_lf_and_no_byte_order_mark() {
         let original = Original::new("\u{feff}a = 1\r\nb = 2\r\n");
         assert_eq!(original.normalised(), "a = 1\nb = 2\n");
+    }
+
+    #[test]
+    fn the_lines_the_edit_wrote_are_known() {
+        let original = Original::new("a = 1\nb = 2\n");
+        let (_, new_lines) = original.merge("a = 1\nc = 3\nb = 2\nd = 4\n");
+        assert_eq!(new_lines.into_iter().collect::<Vec<_>>(), [2, 4]);
     }
 
     #[test]

@@ -3,21 +3,32 @@
 //! before anything is written (DESIGN.md, "Writing plan files").
 
 pub mod document;
+mod layout;
 pub mod lines;
+mod values;
 pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use toml_edit::{DocumentMut, Value};
 
-use crate::load::{self, Diagnostic};
+use crate::load::{self, Diagnostic, LineIndex};
 use crate::plan::Plan;
 use crate::plan::record::{self, Fact};
 pub use document::EditError;
-use document::{ACTIONS, Fields, MEASURES, toml_date};
+use document::{ACTIONS, Fields, MEASURES};
+use values::{toml_date, toml_number, toml_string};
+
+/// A plan file's text with facts recorded.
+#[derive(Debug)]
+pub struct Edited {
+    pub text: String,
+    /// The lines (from 1) that the edit wrote or rewrote.
+    pub new_lines: BTreeSet<usize>,
+}
 
 /// `source` with `facts` recorded, in order.
-pub fn apply(source: &str, facts: &[Fact]) -> Result<String, EditError> {
+pub fn apply(source: &str, facts: &[Fact]) -> Result<Edited, EditError> {
     let original = lines::Original::new(source);
     let mut doc: DocumentMut =
         original
@@ -29,34 +40,35 @@ pub fn apply(source: &str, facts: &[Fact]) -> Result<String, EditError> {
     for fact in facts {
         record_fact(&mut doc, fact)?;
     }
-    Ok(original.merge(&doc.to_string()))
+    let (text, new_lines) = original.merge(&doc.to_string());
+    Ok(Edited { text, new_lines })
 }
 
 fn record_fact(doc: &mut DocumentMut, fact: &Fact) -> Result<(), EditError> {
     match fact {
         Fact::Update { action, update } => {
             let mut fields: Fields = vec![
-                ("date", toml_date(update.date)),
+                ("date", toml_date(update.date)?),
                 ("status", Value::from(update.status.as_str())),
             ];
             if let Some(rag) = update.rag {
                 fields.push(("rag", Value::from(rag.as_str())));
             }
             if let Some(due) = update.due {
-                fields.push(("due", toml_date(due)));
+                fields.push(("due", toml_date(due)?));
             }
             if let Some(note) = &update.note {
-                fields.push(("note", Value::from(note.as_str())));
+                fields.push(("note", toml_string(note)));
             }
             document::add_entry(doc, ACTIONS, action, "updates", update.date, fields)
         }
         Fact::Evidence { action, evidence } => {
             let mut fields: Fields = vec![
-                ("date", toml_date(evidence.date)),
-                ("title", Value::from(evidence.title.as_str())),
+                ("date", toml_date(evidence.date)?),
+                ("title", toml_string(&evidence.title)),
             ];
             if let Some(link) = &evidence.link {
-                fields.push(("link", Value::from(link.as_str())));
+                fields.push(("link", toml_string(link)));
             }
             document::add_entry(doc, ACTIONS, action, "evidence", evidence.date, fields)
         }
@@ -69,31 +81,22 @@ fn record_fact(doc: &mut DocumentMut, fact: &Fact) -> Result<(), EditError> {
         } => {
             let is_it = |entry: &dyn toml_edit::TableLike| {
                 entry.get("title").and_then(|t| t.as_str()) == Some(title.as_str())
-                    && document::date_of(entry) == Some(*date)
+                    && values::date_of(entry) == Some(*date)
                     && !entry.contains_key("verified_by")
             };
             let fields: Fields = vec![
-                ("verified_by", Value::from(by.as_str())),
-                ("verified_on", toml_date(*on)),
+                ("verified_by", toml_string(by)),
+                ("verified_on", toml_date(*on)?),
             ];
             document::add_to_entry(doc, ACTIONS, action, "evidence", is_it, fields)
         }
         Fact::Reading { measure, reading } => {
             let fields: Fields = vec![
-                ("date", toml_date(reading.date)),
-                ("value", number(reading.value)),
+                ("date", toml_date(reading.date)?),
+                ("value", toml_number(reading.value)),
             ];
             document::add_entry(doc, MEASURES, measure, "readings", reading.date, fields)
         }
-    }
-}
-
-/// A whole number is written as one (`value = 22`), anything else as a float.
-fn number(value: f64) -> Value {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        Value::from(value as i64)
-    } else {
-        Value::from(value)
     }
 }
 
@@ -114,15 +117,15 @@ pub enum Refused {
 }
 
 /// Reads `edited` with the full loader and validation, and compares it with `before` (the plan
-/// read from `source`) with `facts` recorded: the facts must be in the blocks they name, and
-/// nothing else may have changed.
+/// the file held, whose findings were `before_findings`) with `facts` recorded: the facts must be
+/// in the blocks they name, and nothing else may have changed.
 pub fn check(
-    source: &str,
     before: &Plan,
+    before_findings: &[Diagnostic],
     facts: &[Fact],
-    edited: &str,
+    edited: &Edited,
 ) -> Result<Checked, Refused> {
-    let (after, diagnostics) = load::load_source(edited);
+    let (after, diagnostics) = load::load_source(&edited.text);
     let errors: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.is_error())
@@ -140,28 +143,58 @@ pub fn check(
     if record::without_lines(expected) != record::without_lines(after.clone()) {
         return Err(Refused::NotAsMeant);
     }
-    let (_, old_diagnostics) = load::load_source(source);
+    let lines = LineIndex::new(&edited.text);
+    let on_new_line = |d: &Diagnostic| {
+        d.span
+            .as_ref()
+            .is_some_and(|span| edited.new_lines.contains(&lines.position(span.start).line))
+    };
     Ok(Checked {
         plan: after,
-        new_warnings: new_findings(&old_diagnostics, diagnostics),
+        new_warnings: new_findings(before_findings, diagnostics, on_new_line),
     })
 }
 
-/// The findings in `new` that `old` did not have, compared by message, each as often as it is
-/// new.
-fn new_findings(old: &[Diagnostic], new: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+/// The findings in `new` that `old` did not have: those on a line the edit wrote, and those
+/// whose message (line numbers aside, since the edit moved lines) `old` has fewer times.
+fn new_findings(
+    old: &[Diagnostic],
+    new: Vec<Diagnostic>,
+    on_new_line: impl Fn(&Diagnostic) -> bool,
+) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for d in old {
-        *seen.entry(d.message.as_str()).or_default() += 1;
+        *seen.entry(without_line_numbers(&d.message)).or_default() += 1;
     }
-    let mut fresh = Vec::new();
-    for d in new {
-        match seen.get_mut(d.message.as_str()) {
+    let (fresh, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        new.into_iter().partition(|d| on_new_line(d));
+    let mut findings = fresh;
+    for d in elsewhere {
+        match seen.get_mut(&without_line_numbers(&d.message)) {
             Some(count) if *count > 0 => *count -= 1,
-            _ => fresh.push(d),
+            _ => findings.push(d),
         }
     }
-    fresh
+    findings.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    findings
+}
+
+/// A message with each "line N" made "line #", so that one finding moved by an edit is still
+/// the same finding.
+fn without_line_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            out.push('#');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -193,10 +226,11 @@ mod tests {
 
     /// Applies the facts and checks the result as the record commands do.
     fn recorded(source: &str, facts: &[Fact]) -> String {
-        let before = load::load_source(source).0.expect("a valid plan");
+        let (before, findings) = load::load_source(source);
         let edited = apply(source, facts).expect("the edit applies");
-        check(source, &before, facts, &edited).expect("the edit reads back as meant");
-        edited
+        check(&before.expect("a valid plan"), &findings, facts, &edited)
+            .expect("the edit reads back as meant");
+        edited.text
     }
 
     fn with_actions(actions: &str) -> String {
@@ -278,7 +312,7 @@ mod tests {
             },
         };
         let edited = apply(VALID, std::slice::from_ref(&fact)).unwrap();
-        match check(VALID, &before, &[fact], &edited) {
+        match check(&before, &[], &[fact], &edited) {
             Err(Refused::Invalid(errors)) => {
                 assert_eq!(errors.len(), 1);
                 assert!(errors[0].message.contains("two readings on 2015-09-30"));
@@ -294,9 +328,18 @@ mod tests {
         // The text an editor that attached the update to the wrong action would give.
         let wrong = apply(VALID, &[update("P1.1", "2016-01-01", Status::Done)]).unwrap();
         assert!(matches!(
-            check(VALID, &before, &[fact], &wrong),
+            check(&before, &[], &[fact], &wrong),
             Err(Refused::NotAsMeant)
         ));
+    }
+
+    #[test]
+    fn line_numbers_do_not_make_a_moved_finding_new() {
+        assert_eq!(
+            without_line_numbers("written after [[measures]] (line 33), given to `P1.2` (line 25)"),
+            "written after [[measures]] (line #), given to `P1.2` (line #)"
+        );
+        assert_eq!(without_line_numbers("a line of text"), "a line of text");
     }
 
     #[test]
@@ -304,7 +347,7 @@ mod tests {
         let before = load::load_source(VALID).0.unwrap();
         let fact = update("P1.2", "2016-01-01", Status::Dropped);
         let edited = apply(VALID, std::slice::from_ref(&fact)).unwrap();
-        let checked = check(VALID, &before, &[fact], &edited).unwrap();
+        let checked = check(&before, &[], &[fact], &edited).unwrap();
         let messages: Vec<&str> = checked
             .new_warnings
             .iter()

@@ -391,6 +391,30 @@ fn wrong_type(key: &str, expected: &str, found: &DeValue, span: Span) -> Diagnos
     .with_label(format!("expected {expected}"))
 }
 
+/// The known words close enough to `word` to be likely typos of it, closest first, at most
+/// three. Case is ignored in judging closeness: people type ids in either case. For the ids a
+/// user types on the command line; `closest` serves the plan files' keys and references.
+pub fn suggestions<'k, S: AsRef<str>>(word: &str, known: &'k [S]) -> Vec<&'k str> {
+    let word = word.to_lowercase();
+    let allowed_edits = (word.chars().count() / 3).max(1);
+    let mut close: Vec<(usize, f64, &str)> = known
+        .iter()
+        .map(|k| {
+            let k = k.as_ref();
+            let lower = k.to_lowercase();
+            (
+                strsim::damerau_levenshtein(&word, &lower),
+                strsim::jaro_winkler(&word, &lower),
+                k,
+            )
+        })
+        .filter(|&(edits, likeness, _)| edits <= allowed_edits || likeness > 0.9)
+        .collect();
+    close.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
+    close.dedup_by(|a, b| a.2 == b.2);
+    close.into_iter().take(3).map(|(_, _, k)| k).collect()
+}
+
 /// The known word closest to `word`, when it is close enough to be a likely typo.
 /// Close means a couple of slips of the keyboard (letters swapped, missed or doubled) or a shared
 /// long start (`depends-on` for `depends_on`).
@@ -421,5 +445,14 @@ mod tests {
         assert_eq!(closest("deu", &known), Some("due"));
         assert_eq!(closest("colour", &known), None);
         assert_eq!(closest("x", &["P1", "P2"]), None);
+    }
+
+    #[test]
+    fn suggestions_ignore_case_and_rank_the_closest_first() {
+        let ids = ["P1.1", "P1.2", "P2.1", "caseload", "unallocated"];
+        assert_eq!(suggestions("p1.1", &ids), ["P1.1", "P1.2", "P2.1"]);
+        assert_eq!(suggestions("casload", &ids), ["caseload"]);
+        assert_eq!(suggestions("qq", &["qa", "dcs"]), ["qa"]);
+        assert!(suggestions("zz", &ids).is_empty());
     }
 }

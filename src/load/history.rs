@@ -23,6 +23,7 @@ pub fn check(plan: &Plan, spans: &PlanSpans, lines: &LineIndex, diags: &mut Vec<
     let years = Years::of(plan);
     for (action, at) in plan.actions.iter().zip(&spans.actions) {
         dated_before_start(action, at, diags);
+        verified_before_dated(action, at, diags);
         done_before_dependencies(action, at, &actions, diags);
         unexplained_changes(action, at, diags);
         years.check_action(action, at, diags);
@@ -102,6 +103,29 @@ fn dated_before_start(action: &Action, at: &ActionSpans, diags: &mut Vec<Diagnos
     }
 }
 
+/// Evidence verified before its own date: verified before it existed.
+fn verified_before_dated(action: &Action, at: &ActionSpans, diags: &mut Vec<Diagnostic>) {
+    for (evidence, spans) in action.evidence.iter().zip(&at.evidence) {
+        let (Some(on), Some(span)) = (evidence.verified_on, &spans.verified_on) else {
+            continue;
+        };
+        if on < evidence.date {
+            diags.push(
+                Diagnostic::warning(
+                    format!(
+                        "this evidence item of action `{}` is verified on {on}, before its own date {}",
+                        action.id, evidence.date
+                    ),
+                    span.clone(),
+                )
+                .with_label("verified before it existed")
+                .with_related(spans.date.clone(), "the evidence is dated here")
+                .with_help("check both dates"),
+            );
+        }
+    }
+}
+
 /// An update that marks the action done on a day when an action it depends on is not done.
 fn done_before_dependencies(
     action: &Action,
@@ -118,8 +142,9 @@ fn done_before_dependencies(
             .iter()
             .filter_map(|id| actions.get(id.as_str()))
             .filter_map(|dep| {
+                // A dropped dependency is no longer waited on.
                 let status = status_on(dep, update.date);
-                (status != Status::Done).then(|| format!("`{}` ({status})", dep.id))
+                (status.is_outstanding()).then(|| format!("`{}` ({status})", dep.id))
             })
             .collect();
         if waiting.is_empty() {

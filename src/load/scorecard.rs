@@ -41,27 +41,37 @@ pub fn from_csv(text: &str) -> Result<Vec<Row>, String> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    // Each record keeps the line it starts on, so that a row is named as a spreadsheet shows it
-    // even when blank lines were skipped.
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    // A row is named by the line it starts on, as a spreadsheet shows it. The csv crate's own
+    // line count is not to be relied on (CRLF line ends, skipped blank lines), so the line is
+    // counted from the record's byte offset.
+    let line_at = |byte: u64| {
+        // A record's position is where the reader stopped after the one before: it may still
+        // be on that record's line end, or on blank lines, which no record starts with.
+        let bytes = text.as_bytes();
+        let mut start = usize::try_from(byte)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+    };
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(rows.len() + 1, |p| p.line() as usize);
+            let line = e.position().map_or(0, |p| line_at(p.byte()));
             format!("row {line}: not CSV the reader understands: {e}")
         })?;
-        let line = record
-            .position()
-            .map_or(rows.len() + 1, |p| p.line() as usize);
-        rows.resize(line.saturating_sub(1), Vec::new());
-        rows.push(record.iter().map(str::to_string).collect());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
+        rows.push((line, record.iter().map(str::to_string).collect()));
     }
     from_rows(rows)
 }
 
-/// Reads a scorecard from the rows of a sheet, each a list of cell texts.
-pub fn from_rows(rows: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
-    let mut rows = rows.into_iter().enumerate();
-    let (header_index, header) = rows
+/// Reads a scorecard from the rows of a sheet: each row's number (from 1) and its cell texts.
+pub fn from_rows(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<Row>, String> {
+    let mut rows = rows.into_iter();
+    let (header_row, header) = rows
         .by_ref()
         .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
         .ok_or("the scorecard is empty; it needs a header row `measure,date,value`")?;
@@ -72,8 +82,7 @@ pub fn from_rows(rows: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
             .position(|h| h.trim().eq_ignore_ascii_case(name))
             .ok_or_else(|| {
                 format!(
-                    "row {}: the header row has no `{name}` column (it has: {}); the scorecard needs the columns measure, date and value",
-                    header_index + 1,
+                    "row {header_row}: the header row has no `{name}` column (it has: {}); the scorecard needs the columns measure, date and value",
                     header
                         .iter()
                         .map(|h| format!("`{}`", h.trim()))
@@ -83,13 +92,13 @@ pub fn from_rows(rows: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
             })?;
     }
     let mut readings = Vec::new();
-    for (index, cells) in rows {
+    for (row, cells) in rows {
         let cell = |which: usize| Cell {
             text: cells
                 .get(columns[which])
                 .map_or("", |c| c.trim())
                 .to_string(),
-            row: index + 1,
+            row,
             column: columns[which] + 1,
             heading: COLUMNS[which],
         };
@@ -128,6 +137,20 @@ mod tests {
     fn rows_above_the_header_are_counted() {
         let rows = from_csv("\nmeasure,date,value\ncaseload,2016-07-31,21\n").unwrap();
         assert_eq!(rows[0].measure.row, 3);
+    }
+
+    #[test]
+    fn crlf_line_ends_and_blank_lines_keep_the_rows_as_a_spreadsheet_numbers_them() {
+        let rows =
+            from_csv("measure,date,value\r\ncaseload,2016-06-30,20\r\n\r\naudits,2016-06-30,x\r\n")
+                .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].measure.row, 2);
+        assert_eq!(rows[1].value.location(), "row 4, column 3 (value)");
+        let quoted =
+            from_csv("measure,date,value\n\"case\nload\",2016-06-30,1\naudits,2016-06-30,2\n")
+                .unwrap();
+        assert_eq!(quoted[1].measure.row, 4);
     }
 
     #[test]

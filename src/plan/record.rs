@@ -5,10 +5,9 @@
 //! afterwards, so that the edited file can be checked against it, and describes the change.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::model::*;
-use super::rules::{self, Rating};
+use super::rules;
 
 /// One dated fact to record in a plan file.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,18 +84,25 @@ fn plan_action<'p>(plan: &'p mut Plan, id: &str) -> Option<&'p mut Action> {
     plan.actions.iter_mut().find(|a| a.id == id)
 }
 
-/// Where a new dated entry goes among entries in date order: after every entry dated on or
-/// before it, so that of several on one day the newest counts.
-pub fn date_order_index<T>(
-    entries: &[T],
+/// Where a new entry dated `date` goes among entries (in the order they are written, which
+/// need not be date order): after the last one dated on or before it, so that read back in date
+/// order it comes after every entry of its day, and of several on one day the newest counts.
+/// Entries whose date cannot be read are passed over.
+pub fn insertion_index(
+    dates: impl IntoIterator<Item = Option<NaiveDate>>,
     date: NaiveDate,
-    date_of: impl Fn(&T) -> NaiveDate,
 ) -> usize {
-    entries.partition_point(|e| date_of(e) <= date)
+    dates
+        .into_iter()
+        .enumerate()
+        .filter(|(_, d)| d.is_some_and(|d| d <= date))
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(0)
 }
 
 fn insert_in_date_order<T>(entries: &mut Vec<T>, entry: T, date_of: impl Fn(&T) -> NaiveDate) {
-    let at = date_order_index(entries, date_of(&entry), &date_of);
+    let at = insertion_index(entries.iter().map(|e| Some(date_of(e))), date_of(&entry));
     entries.insert(at, entry);
 }
 
@@ -113,7 +119,7 @@ pub fn without_lines(mut plan: Plan) -> Plan {
 }
 
 /// What recording one fact did, for the line a record command prints about it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     /// The action or measure id.
     pub subject: String,
@@ -126,8 +132,7 @@ pub struct Recorded {
 }
 
 /// The fact itself, in the terms a user typed it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     Update {
         date: NaiveDate,
@@ -152,25 +157,57 @@ pub enum Change {
     },
 }
 
-/// A rating before and after, and the rules' reason for the one after.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A rating before and after, and why the one after is what it is.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RatingChange {
     pub from: Option<String>,
     pub to: Option<String>,
-    /// Why the rating after is what it is, in words.
-    pub reason: String,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// The rules' reason for an action's rating, in words (`rules::rating_reason`, without the
+    /// rating it starts with).
+    Action(String),
+    /// A measure's latest reading against where the straight line says it should be.
+    Measure {
+        latest: Option<Reading>,
+        expected: f64,
+    },
 }
 
 /// Describes `fact`, recorded in `before` to give `after`, rated as of `as_of` (or as of the
 /// fact's own date when that is later, since a fact is not visible before its date).
 pub fn describe(before: &Plan, after: &Plan, fact: &Fact, as_of: NaiveDate) -> Option<Recorded> {
     let rated_on = as_of.max(fact.date());
-    match fact {
-        Fact::Update { action, update } => {
-            let (old, new) = (before.action(action)?, after.action(action)?);
-            Some(Recorded {
-                subject: action.clone(),
-                change: Change::Update {
+    let (subject, change, rating) = match fact {
+        Fact::Reading { measure, reading } => {
+            let (old, new) = (before.measure(measure)?, after.measure(measure)?);
+            let status =
+                |m: &Measure| rules::measure_status(m, before.start, before.target, rated_on);
+            let (was, now) = (status(old), status(new));
+            let change = Change::Reading {
+                date: reading.date,
+                value: reading.value,
+                unit: new.unit.clone(),
+            };
+            let rating = RatingChange {
+                from: was.rating.map(|r| r.to_string()),
+                to: now.rating.map(|r| r.to_string()),
+                why: Why::Measure {
+                    latest: now.latest,
+                    expected: now.expected,
+                },
+            };
+            (measure, change, rating)
+        }
+        Fact::Update { action: id, .. }
+        | Fact::Evidence { action: id, .. }
+        | Fact::Verification { action: id, .. } => {
+            let (old, new) = (before.action(id)?, after.action(id)?);
+            let change = match fact {
+                Fact::Update { update, .. } => Change::Update {
                     date: update.date,
                     from: rules::status_as_of(old, update.date),
                     to: update.status,
@@ -178,75 +215,27 @@ pub fn describe(before: &Plan, after: &Plan, fact: &Fact, as_of: NaiveDate) -> O
                         .due
                         .map(|to| (rules::due_as_of(old, update.date), to)),
                 },
-                as_of,
-                rated_on,
-                rating: action_rating(before, old, new, rated_on),
-            })
-        }
-        Fact::Evidence { action, evidence } => {
-            let (old, new) = (before.action(action)?, after.action(action)?);
-            Some(Recorded {
-                subject: action.clone(),
-                change: Change::Evidence {
+                Fact::Evidence { evidence, .. } => Change::Evidence {
                     date: evidence.date,
                     title: evidence.title.clone(),
                 },
-                as_of,
-                rated_on,
-                rating: action_rating(before, old, new, rated_on),
-            })
-        }
-        Fact::Verification {
-            action,
-            title,
-            by,
-            on,
-            ..
-        } => {
-            let (old, new) = (before.action(action)?, after.action(action)?);
-            Some(Recorded {
-                subject: action.clone(),
-                change: Change::Verification {
+                Fact::Verification { title, by, on, .. } => Change::Verification {
                     title: title.clone(),
                     by: by.clone(),
                     on: *on,
                 },
-                as_of,
-                rated_on,
-                rating: action_rating(before, old, new, rated_on),
-            })
-        }
-        Fact::Reading { measure, reading } => {
-            let (old, new) = (before.measure(measure)?, after.measure(measure)?);
-            let status =
-                |m: &Measure| rules::measure_status(m, before.start, before.target, rated_on);
-            let (was, now) = (status(old), status(new));
-            let reason = match now.latest {
-                Some(latest) => format!(
-                    "latest {} on {} against {} expected by now",
-                    figure(latest.value),
-                    latest.date,
-                    figure(now.expected)
-                ),
-                None => "no reading yet".to_string(),
+                Fact::Reading { .. } => return None,
             };
-            Some(Recorded {
-                subject: measure.clone(),
-                change: Change::Reading {
-                    date: reading.date,
-                    value: reading.value,
-                    unit: new.unit.clone(),
-                },
-                as_of,
-                rated_on,
-                rating: RatingChange {
-                    from: was.rating.map(|r| r.to_string()),
-                    to: now.rating.map(|r| r.to_string()),
-                    reason,
-                },
-            })
+            (id, change, action_rating(before, old, new, rated_on))
         }
-    }
+    };
+    Some(Recorded {
+        subject: subject.clone(),
+        change,
+        as_of,
+        rated_on,
+        rating,
+    })
 }
 
 fn action_rating(plan: &Plan, old: &Action, new: &Action, as_of: NaiveDate) -> RatingChange {
@@ -258,18 +247,24 @@ fn action_rating(plan: &Plan, old: &Action, new: &Action, as_of: NaiveDate) -> R
         .strip_prefix(&format!("{}: ", to.as_str()))
         .unwrap_or(&reason)
         .to_string();
-    let name = |r: Rating| r.as_str().to_string();
     RatingChange {
-        from: Some(name(rules::rating(old, as_of, amber))),
-        to: Some(name(to)),
-        reason,
+        from: Some(rules::rating(old, as_of, amber).to_string()),
+        to: Some(to.to_string()),
+        why: Why::Action(reason),
     }
 }
 
-/// A measure's figure as a person writes it: no trailing zeros, at most two decimals.
-pub fn figure(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+/// A value exactly as it is written to the plan file: a whole number as one (`22`), others in
+/// Rust's shortest form that reads back the same, with an exponent when very large or small.
+pub fn written(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.fract() == 0.0 && magnitude < 1e15 {
+        format!("{}", value as i64)
+    } else if (1e-4..1e15).contains(&magnitude) {
+        format!("{value}")
+    } else {
+        format!("{value:e}")
+    }
 }
 
 #[cfg(test)]
@@ -348,8 +343,8 @@ mod tests {
         assert_eq!(recorded.rating.from.as_deref(), Some("amber"));
         assert_eq!(recorded.rating.to.as_deref(), Some("amber"));
         assert_eq!(
-            recorded.rating.reason,
-            "done on 2016-06-01 but no verified evidence yet"
+            recorded.rating.why,
+            Why::Action("done on 2016-06-01 but no verified evidence yet".into())
         );
     }
 
@@ -405,16 +400,29 @@ mod tests {
         assert_eq!(readings.last().map(|r| r.value), Some(22.0));
         let recorded = describe(&before, &after, &fact, d("2016-07-20")).unwrap();
         assert_eq!(recorded.rating.to.as_deref(), Some("green"));
-        assert_eq!(
-            recorded.rating.reason,
-            "latest 22 on 2016-07-20 against 22.99 expected by now"
-        );
+        match recorded.rating.why {
+            Why::Measure { latest, expected } => {
+                assert_eq!(latest.map(|r| r.value), Some(22.0));
+                assert!((expected - 22.993).abs() < 0.001, "{expected}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
-    fn figures_drop_needless_decimals() {
-        assert_eq!(figure(22.0), "22");
-        assert_eq!(figure(21.5), "21.5");
-        assert_eq!(figure(1.0 / 3.0), "0.33");
+    fn values_are_written_exactly() {
+        assert_eq!(written(22.0), "22");
+        assert_eq!(written(0.125), "0.125");
+        assert_eq!(written(-42.5), "-42.5");
+        assert_eq!(written(1e-300), "1e-300");
+        assert_eq!(written(1e300), "1e300");
+    }
+
+    #[test]
+    fn insertion_goes_after_the_last_entry_dated_on_or_before() {
+        let dates = [Some(d("2016-03-01")), Some(d("2016-01-01")), None];
+        assert_eq!(insertion_index(dates, d("2016-02-01")), 2);
+        assert_eq!(insertion_index(dates, d("2015-12-01")), 0);
+        assert_eq!(insertion_index(dates, d("2016-03-01")), 2);
     }
 }

@@ -18,6 +18,15 @@ pub fn days(days: i64) -> String {
     }
 }
 
+/// Names for a message, cut to the first `shown`: "a, b, c and 142 more".
+pub fn abbreviated<S: AsRef<str>>(names: &[S], shown: usize) -> String {
+    let listed: Vec<&str> = names.iter().take(shown).map(AsRef::as_ref).collect();
+    match names.len().saturating_sub(shown) {
+        0 => listed.join(", "),
+        more => format!("{} and {more} more", listed.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +38,12 @@ mod tests {
         assert_eq!(days(1), "1 day");
         assert_eq!(days(-1), "-1 day");
         assert_eq!(days(12), "12 days");
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        assert_eq!(abbreviated(&["a", "b"], 8), "a, b");
+        let many: Vec<String> = (1..=150).map(|i| format!("p{i}")).collect();
+        assert_eq!(abbreviated(&many, 2), "p1, p2 and 148 more");
     }
 }

@@ -2,7 +2,8 @@
 //! rating, e.g. `P2.3 in-progress → done; rating green → amber (done on 2016-07-01 but no
 //! verified evidence yet)`.
 
-use crate::plan::record::{Change, Recorded, figure};
+use super::status::figure;
+use crate::plan::record::{Change, Recorded, Why, written};
 
 pub fn line(recorded: &Recorded) -> String {
     // The date is said only when it is not the date the command runs as of.
@@ -48,7 +49,12 @@ pub fn line(recorded: &Recorded) -> String {
                 Some(unit) => format!(" {unit}"),
                 None => String::new(),
             };
-            format!("{} {}{unit}{}", recorded.subject, figure(*value), on(*date))
+            format!(
+                "{} {}{unit}{}",
+                recorded.subject,
+                written(*value),
+                on(*date)
+            )
         }
     };
     let rating = &recorded.rating;
@@ -63,5 +69,18 @@ pub fn line(recorded: &Recorded) -> String {
     } else {
         format!(" as of {}", recorded.rated_on)
     };
-    format!("{what}; rating{as_of} {change} ({})", rating.reason)
+    let why = match &rating.why {
+        Why::Action(reason) => reason.clone(),
+        Why::Measure {
+            latest: Some(latest),
+            expected,
+        } => format!(
+            "latest {} on {} against {} expected by now",
+            written(latest.value),
+            latest.date,
+            figure(*expected)
+        ),
+        Why::Measure { latest: None, .. } => "no reading yet".to_string(),
+    };
+    format!("{what}; rating{as_of} {change} ({why})")
 }

@@ -400,7 +400,8 @@ fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
-fn is_under_roots(key: &str, roots: &[PathBuf]) -> bool {
+/// Whether the stored file `key` is one of `roots` or in one of those folders.
+pub fn is_under_roots(key: &str, roots: &[PathBuf]) -> bool {
     let key = Path::new(key);
     roots.iter().any(|root| {
         let root = Path::new(&file_key(root)).to_path_buf();
