@@ -26,6 +26,7 @@ pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     }
 }
 pub mod diagnostics;
+pub mod escape;
 pub mod import;
 pub mod json;
 pub mod status;

@@ -1,0 +1,215 @@
+//! Plan text that tries to act instead of being read: terminal escape sequences (clear the
+//! screen, hide text, write the clipboard, make links, set the window title), bells, C1 controls,
+//! carriage returns, backspaces, bidirectional overrides, and Markdown and HTML that would run or
+//! link. Every format for people shows it as text (docs/security.md).
+
+mod common;
+
+use common::{Run, Store, fixture, run};
+
+const AS_OF: &str = "2016-06-30";
+
+/// What an escaped escape sequence from the fixture looks like: shown, not obeyed.
+const SHOWN_CLEAR_SCREEN: &str = "\\u{1b}[2J";
+const SHOWN_RIGHT_TO_LEFT_OVERRIDE: &str = "\\u{202e}";
+
+/// The hostile plan in a folder of its own, under a file name that is hostile too.
+struct Hostile {
+    store: Store,
+    plans: tempfile::TempDir,
+}
+
+impl Hostile {
+    fn new() -> Self {
+        let plans = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            fixture("hostile/hostile.toml"),
+            plans.path().join("hostile\u{1b}]0;file\u{7}\u{202e}.toml"),
+        )
+        .unwrap();
+        Self {
+            store: Store::new(),
+            plans,
+        }
+    }
+
+    fn run(&self, color: &str, args: &[&str]) -> Run {
+        run(self
+            .store
+            .plan(self.plans.path(), AS_OF)
+            .args(["--color", color])
+            .args(args))
+    }
+
+    /// `args` with `--color never` and `--color always`, each checked, and the plain output.
+    fn both_colours(&self, args: &[&str], code: i32) -> Run {
+        let plain = self.run("never", args);
+        let coloured = self.run("always", args);
+        let what = args.join(" ");
+        assert_eq!(
+            (plain.code, coloured.code),
+            (code, code),
+            "{what}: {}",
+            plain.stderr
+        );
+        assert_inert(&format!("{what} (stdout)"), &plain.stdout);
+        assert_inert(&format!("{what} (stderr)"), &plain.stderr);
+        assert_only_our_colours(&format!("{what} (stdout)"), &coloured.stdout, &plain.stdout);
+        assert_only_our_colours(&format!("{what} (stderr)"), &coloured.stderr, &plain.stderr);
+        plain
+    }
+}
+
+/// Whether `c` must never reach a terminal from plan text: a control character other than the
+/// line feed (C0 with ESC, BEL, BS and CR; DEL; C1 with CSI), or a bidirectional or invisible
+/// formatting character.
+fn acts_instead_of_showing(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn assert_inert(what: &str, text: &str) {
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| acts_instead_of_showing(*c))
+    {
+        let from = text.floor_char_boundary(at.saturating_sub(40));
+        panic!("{what}: {c:?} at byte {at}, after {:?}", &text[from..at]);
+    }
+}
+
+/// The coloured output holds escape sequences of one kind only, our colours (`ESC [ n;n m`), and
+/// without them it is exactly the plain output: nothing else about it was left to plan text.
+fn assert_only_our_colours(what: &str, coloured: &str, plain: &str) {
+    let mut uncoloured = String::new();
+    let mut rest = coloured;
+    while let Some(at) = rest.find('\u{1b}') {
+        uncoloured.push_str(&rest[..at]);
+        let sequence = &rest[at..];
+        let parameters = sequence.strip_prefix("\u{1b}[").map(|s| {
+            s.find(|c: char| !c.is_ascii_digit() && c != ';')
+                .unwrap_or(s.len())
+        });
+        let length = match parameters {
+            Some(n) if sequence[2 + n..].starts_with('m') => 2 + n + 1,
+            _ => panic!(
+                "{what}: an escape sequence that is not a colour: {:?}",
+                &sequence[..sequence.floor_char_boundary(24)]
+            ),
+        };
+        rest = &sequence[length..];
+    }
+    uncoloured.push_str(rest);
+    assert_eq!(
+        uncoloured, plain,
+        "{what}: colour changed more than colours"
+    );
+}
+
+#[test]
+fn status_shows_plan_text_without_obeying_it() {
+    let hostile = Hostile::new();
+    let status = hostile.both_colours(&["status"], 0);
+    assert!(
+        status.stdout.contains(SHOWN_CLEAR_SCREEN),
+        "{}",
+        status.stdout
+    );
+    assert!(status.stdout.contains(SHOWN_RIGHT_TO_LEFT_OVERRIDE));
+    assert!(status.stdout.contains("\\u{d}OVERWRITE\\u{8}\\u{8}"));
+    assert!(status.stdout.contains("\\u{9b}31m"), "C1 CSI shown");
+    assert!(
+        status.stdout.contains("\\u{1b}]52;c;cHduZWQ=\\u{7}"),
+        "clipboard write shown"
+    );
+    let coloured = hostile.run("always", &["status"]);
+    assert!(coloured.stdout.contains("\u{1b}[1m"), "still coloured");
+}
+
+#[test]
+fn listings_show_plan_text_without_obeying_it() {
+    let hostile = Hostile::new();
+    for (args, code) in [
+        (&["list"][..], 0),
+        (&["list", "--sort", "owner"], 0),
+        (&["overdue"], 1),
+        (&["owners"], 0),
+    ] {
+        let out = hostile.both_colours(args, code);
+        assert!(out.stdout.contains(SHOWN_CLEAR_SCREEN), "{args:?}");
+    }
+}
+
+#[test]
+fn show_prints_an_action_and_its_history_without_obeying_its_text() {
+    let hostile = Hostile::new();
+    for id in ["A1", "A2\u{1b}[2J\u{202e}", "A4"] {
+        let out = hostile.both_colours(&["show", id], 0);
+        assert!(out.stdout.contains(SHOWN_CLEAR_SCREEN), "{id:?}");
+    }
+    let shown = hostile.run("never", &["show", "A2\u{1b}[2J\u{202e}"]);
+    assert!(
+        shown.stdout.starts_with("A2\\u{1b}[2J\\u{202e} Slipped"),
+        "{}",
+        shown.stdout
+    );
+}
+
+#[test]
+fn an_error_quoting_plan_ids_shows_them_as_text() {
+    let hostile = Hostile::new();
+    let out = hostile.both_colours(&["show", "A2\u{1b}"], 2);
+    assert!(
+        out.stderr.contains("did you mean `A2\\u{1b}[2J\\u{202e}`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn import_reports_changes_to_hostile_text_as_text() {
+    let hostile = Hostile::new();
+    let added = hostile.run("never", &["import"]);
+    let other_store = Store::new();
+    let coloured = run(other_store
+        .plan(hostile.plans.path(), AS_OF)
+        .args(["--color", "always", "import"]));
+    assert_eq!((added.code, coloured.code), (0, 0), "{}", added.stderr);
+    assert_inert("import", &added.stdout);
+    assert_only_our_colours("import", &coloured.stdout, &added.stdout);
+    assert!(
+        added.stdout.contains("added plan hostile"),
+        "{}",
+        added.stdout
+    );
+    assert!(
+        added
+            .stdout
+            .contains("hostile\\u{1b}]0;file\\u{7}\\u{202e}.toml")
+    );
+
+    let file = std::fs::read_dir(hostile.plans.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("\"Completed ", "\"Completed again ")).unwrap();
+    let changed = hostile.run("never", &["import"]);
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    assert!(
+        changed.stdout.contains("A1 title: Completed"),
+        "{}",
+        changed.stdout
+    );
+    assert_inert("import after a change", &changed.stdout);
+}
