@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+
 use common::{Run, Store, fixture, run};
 
 const AS_OF: &str = "2016-06-30";
@@ -212,4 +214,96 @@ fn import_reports_changes_to_hostile_text_as_text() {
         changed.stdout
     );
     assert_inert("import after a change", &changed.stdout);
+}
+
+#[test]
+fn github_annotations_for_overdue_actions_show_plan_text_as_text() {
+    let hostile = Hostile::new();
+    let out = hostile.run("never", &["overdue", "--format", "github"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_inert("overdue --format github", &out.stdout);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "one line per overdue action: {}",
+        out.stdout
+    );
+    for line in lines {
+        assert!(line.starts_with("::error file="), "{line}");
+    }
+    assert!(
+        out.stdout.contains("::A2\\u{1b}[2J\\u{202e} \"Slipped"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Plan files whose lines carry raw control bytes, which the human diagnostics quote.
+fn files_with_raw_bytes(folder: &Path) -> Vec<PathBuf> {
+    let valid = std::fs::read_to_string(fixture("check/valid.toml")).unwrap();
+    // Legal TOML: C1 controls, bidirectional overrides and tabs may stand raw in a string, and
+    // any character may be written as an escape. The owner and the duplicated id are errors whose
+    // messages and source lines quote them.
+    let legal = valid.replacen(
+        "owner = \"dcs\"",
+        "owner = \"nobody\u{202e}\t\u{9b}2J\u{85}\"",
+        1,
+    ) + &"\n[[actions]]\nid = \"A\\u001B[2J\\u202E\"\npriority = \"P1\"\ntitle = \"t\"\nowner = \"dcs\"\ndue = 2016-01-01\n".repeat(2);
+    // Not TOML: ESC, BEL, BS and a lone CR may not stand raw in a string.
+    let illegal = "[plan]\nid = \"x\"\ntitle = \"\u{1b}[2J\u{1b}]0;pwned\u{7}\u{8}\rOVERWRITE\"\n";
+    let paths = [folder.join("legal.toml"), folder.join("illegal.toml")];
+    std::fs::write(&paths[0], legal).unwrap();
+    std::fs::write(&paths[1], illegal).unwrap();
+    paths.to_vec()
+}
+
+#[test]
+fn check_quotes_hostile_lines_and_ids_as_text() {
+    let folder = tempfile::tempdir().unwrap();
+    let paths = files_with_raw_bytes(folder.path());
+    let check = |color: &str| {
+        run(common::plan()
+            .args(["check", "--color", color])
+            .args(&paths))
+    };
+    let plain = check("never");
+    let coloured = check("always");
+    assert_eq!((plain.code, coloured.code), (2, 2), "{}", plain.stderr);
+    assert_inert("check (stderr)", &plain.stderr);
+    assert_only_our_colours("check (stderr)", &coloured.stderr, &plain.stderr);
+    for shown in [
+        // The messages quote values with their escapes…
+        "unknown owner `nobody\\u{202e} \\u{9b}2J\\u{85}`",
+        "A\\u{1b}[2J\\u{202e}",
+        // …and the quoted lines show one character for each control, so that columns still
+        // count the file's characters.
+        "owner = \"nobody\u{fffd}    \u{fffd}2J\u{fffd}\"",
+        "title = \"␛[2J␛]0;pwned␇␈␍OVERWRITE\"",
+        "illegal.toml:3:14",
+    ] {
+        assert!(plain.stderr.contains(shown), "{shown}: {}", plain.stderr);
+    }
+    assert!(coloured.stderr.contains("\u{1b}["), "still coloured");
+}
+
+#[test]
+fn check_annotations_for_github_show_hostile_ids_as_text() {
+    let folder = tempfile::tempdir().unwrap();
+    let paths = files_with_raw_bytes(folder.path());
+    let out = run(common::plan()
+        .args(["check", "--format", "github"])
+        .args(&paths));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_inert("check --format github", &out.stdout);
+    assert!(
+        out.stdout.contains("A\\u{1b}[2J\\u{202e}"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.lines().all(|l| l.starts_with("::error ")),
+        "{}",
+        out.stdout
+    );
 }
