@@ -307,3 +307,68 @@ fn check_annotations_for_github_show_hostile_ids_as_text() {
         out.stdout
     );
 }
+
+/// The Markdown report of the hostile plan's June.
+fn hostile_markdown() -> String {
+    let hostile = Hostile::new();
+    let out = hostile.run("never", &["report", "--month", "2016-06"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+#[test]
+fn the_markdown_report_shows_controls_as_text() {
+    let md = hostile_markdown();
+    assert_inert("report (markdown)", &md);
+    assert!(md.contains("\\u{1b}\\[2J"), "{md}");
+}
+
+#[test]
+fn the_markdown_report_has_no_html_links_or_images_from_plan_text() {
+    let md = hostile_markdown();
+    let unescaped = |pattern: char| {
+        md.match_indices(pattern)
+            .filter(|(at, _)| !md[..*at].ends_with('\\'))
+            .count()
+    };
+    assert_eq!(unescaped('<'), 0, "raw HTML: {md}");
+    assert_eq!(unescaped('>'), 0, "raw HTML: {md}");
+    assert_eq!(unescaped('['), 0, "a link or an image: {md}");
+    assert_eq!(unescaped('@'), 0, "an e-mail autolink: {md}");
+    for made_up in ["](", "![", "http://", "https://", "javascript:", "www."] {
+        assert!(!md.contains(made_up), "{made_up}: {md}");
+    }
+    // The text is all there, escaped: a reader sees what the plan says.
+    for shown in [
+        "\\<script\\>alert(1)\\</script\\>",
+        "\\<img src=x onerror=alert(1)\\>",
+        "\\[click me\\]\\(javascript\\:alert(1))",
+        "https\\://evil\\.example/bare",
+    ] {
+        assert!(md.contains(shown), "{shown}: {md}");
+    }
+}
+
+#[test]
+fn the_markdown_report_keeps_its_own_structure() {
+    let md = hostile_markdown();
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headings.len(), 10, "{headings:#?}");
+    assert!(headings[0].starts_with("# Plan "), "{}", headings[0]);
+    // Each table row has as many cells as its header: a `|` from plan text does not add one.
+    let cells = |line: &str| {
+        line.match_indices('|')
+            .filter(|(at, _)| !line[..*at].ends_with('\\'))
+            .count()
+    };
+    let mut header_cells = None;
+    for line in md.lines() {
+        match (line.starts_with('|'), header_cells) {
+            (true, None) => header_cells = Some(cells(line)),
+            (true, Some(n)) => assert_eq!(cells(line), n, "{line}"),
+            (false, _) => header_cells = None,
+        }
+    }
+    assert!(md.contains("**Council "), "our emphasis stays");
+    assert!(md.contains("· plan `hostile`"), "our code span stays");
+}

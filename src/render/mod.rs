@@ -29,6 +29,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod import;
 pub mod json;
+pub mod markdown;
 pub mod status;
 pub mod terminal;
 
