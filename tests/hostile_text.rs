@@ -372,3 +372,19 @@ fn the_markdown_report_keeps_its_own_structure() {
     assert!(md.contains("**Council "), "our emphasis stays");
     assert!(md.contains("· plan `hostile`"), "our code span stays");
 }
+
+#[test]
+fn the_html_report_shows_controls_as_text() {
+    let hostile = Hostile::new();
+    let out = hostile.run(
+        "never",
+        &["report", "--month", "2016-06", "--format", "html"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_inert("report (html)", &out.stdout);
+    let lower = out.stdout.to_lowercase();
+    assert!(!lower.contains("<script"), "no script");
+    assert!(!lower.contains("<img"), "no image");
+    assert!(!lower.contains("href="), "no link");
+    assert!(out.stdout.contains("&lt;script&gt;"));
+}
