@@ -35,12 +35,15 @@ impl CliError {
         matches!(self, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
-    /// Prints the error for a person, unless it was reported already.
+    /// Prints the error for a person, unless it was reported already. A message can quote plan
+    /// text (an unknown id, the ids it might have meant), so it is shown as a terminal shows plan
+    /// text (docs/security.md).
     pub fn report(&self) {
         if matches!(self, CliError::InvalidPlans) {
             return;
         }
-        let _ = writeln!(std::io::stderr(), "error: {self}");
+        let message = crate::render::escape::for_terminal(&self.to_string());
+        let _ = writeln!(std::io::stderr(), "error: {message}");
     }
 }
 

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::Outcome;
+use crate::atomic::{self, IfExists, WriteError};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 
@@ -35,6 +36,8 @@ pub fn cmd_init(global: &GlobalArgs, args: &InitArgs) -> CliResult<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Writes the starter plan whole or not at all, so that a failure (a full disk) leaves no empty
+/// file to block the next try, and never over a file that is there.
 fn write_new(dir: &Path, path: &Path) -> CliResult<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(CliError::input(format!(
@@ -45,27 +48,13 @@ fn write_new(dir: &Path, path: &Path) -> CliResult<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))
         .map_err(CliError::Store)?;
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(CliError::input(format!(
-                "{} already exists; not overwriting it (move it away or choose another folder)",
-                path.display()
-            )));
-        }
-        Err(e) => {
-            return Err(CliError::Store(
-                anyhow::Error::new(e).context(format!("cannot create {}", path.display())),
-            ));
-        }
-    };
-    file.write_all(STARTER_PLAN.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
-        .map_err(CliError::Store)
+    atomic::write(path, STARTER_PLAN.as_bytes(), IfExists::Refuse).map_err(|e| match e {
+        WriteError::Exists(_) | WriteError::NotAFile(_) => CliError::input(format!(
+            "{} already exists; not overwriting it (move it away or choose another folder)",
+            path.display()
+        )),
+        WriteError::Io { .. } => CliError::Store(e.into()),
+    })
 }
 
 #[cfg(test)]

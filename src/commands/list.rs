@@ -159,8 +159,7 @@ pub fn print(
             return Ok(render::json::write(std::io::stdout().lock(), &listing)?);
         }
         ListFormat::Csv => {
-            let rows: Vec<Vec<String>> = records.iter().map(ActionRecord::csv_row).collect();
-            render::csv::to_string(CSV_HEADER, &rows)
+            render::csv::to_string(CSV_HEADER, records.iter().map(ActionRecord::csv_row))
         }
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;

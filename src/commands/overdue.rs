@@ -83,16 +83,12 @@ fn outcome(records: &[ActionRecord]) -> Outcome {
 }
 
 fn github_line(r: &ActionRecord) -> String {
-    use render::diagnostics::{escape_data, escape_property};
     let days = crate::plan::words::days(r.days_overdue);
     let message = format!(
         "{} \"{}\" is {days} overdue (owner: {}, due {})",
         r.id, r.title, r.owner_name, r.due
     );
-    format!(
-        "::error file={},line={}::{}\n",
-        escape_property(&r.file),
-        r.line,
-        escape_data(&message)
-    )
+    let position = Some((r.line as usize, None));
+    let command = render::diagnostics::workflow_command("error", &r.file, position, &message);
+    format!("{command}\n")
 }

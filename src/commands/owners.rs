@@ -11,6 +11,7 @@ use crate::cli::GlobalArgs;
 use crate::error::CliResult;
 use crate::plan::rules::{self, ActionCounts};
 use crate::render;
+use crate::render::csv::CsvCell;
 
 /// "Due soon" for owners: the coming month.
 pub const DUE_SOON_DAYS: u32 = 30;
@@ -106,23 +107,20 @@ pub fn cmd_owners(global: &GlobalArgs, args: &OwnersArgs) -> CliResult<Outcome> 
             owners: &rows,
         }),
         OwnersFormat::Csv => {
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.plan.clone(),
-                        r.owner.clone(),
-                        r.name.clone(),
-                        r.role.clone().unwrap_or_default(),
-                        r.open.to_string(),
-                        r.blocked.to_string(),
-                        r.overdue.to_string(),
-                        r.due_soon.to_string(),
-                        r.done.to_string(),
-                    ]
-                })
-                .collect();
-            render::csv::to_string(CSV_HEADER, &cells)
+            let cells = rows.iter().map(|r| -> Vec<CsvCell> {
+                vec![
+                    (&r.plan).into(),
+                    (&r.owner).into(),
+                    (&r.name).into(),
+                    r.role.clone().unwrap_or_default().into(),
+                    r.open.into(),
+                    r.blocked.into(),
+                    r.overdue.into(),
+                    r.due_soon.into(),
+                    r.done.into(),
+                ]
+            });
+            render::csv::to_string(CSV_HEADER, cells)
         }
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::plan::rules::{self, Rating};
 use crate::plan::{Action, Plan, Status};
+use crate::render::csv::CsvCell;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRecord {
@@ -107,23 +108,28 @@ impl ActionRecord {
         }
     }
 
-    pub fn csv_row(&self) -> Vec<String> {
+    /// The record as a CSV row, in the order of [`CSV_HEADER`]; counts of days and the line are
+    /// numbers, everything else text.
+    pub fn csv_row(&self) -> Vec<CsvCell> {
         vec![
-            self.plan.clone(),
-            self.id.clone(),
-            self.title.clone(),
-            self.priority.clone(),
-            self.owner.clone(),
-            self.owner_name.clone(),
-            self.status.to_string(),
-            self.rating.to_string(),
-            self.due.to_string(),
-            self.original_due.to_string(),
-            self.slippage_days.to_string(),
-            self.days_overdue.to_string(),
-            self.done_date.map(|d| d.to_string()).unwrap_or_default(),
-            self.file.clone(),
-            self.line.to_string(),
+            (&self.plan).into(),
+            (&self.id).into(),
+            (&self.title).into(),
+            (&self.priority).into(),
+            (&self.owner).into(),
+            (&self.owner_name).into(),
+            self.status.to_string().into(),
+            self.rating.to_string().into(),
+            self.due.to_string().into(),
+            self.original_due.to_string().into(),
+            self.slippage_days.into(),
+            self.days_overdue.into(),
+            self.done_date
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .into(),
+            (&self.file).into(),
+            self.line.into(),
         ]
     }
 }

@@ -1,8 +1,6 @@
 //! A table of action records, for `plan list` and `plan overdue`.
 
-use comfy_table::{Cell, CellAlignment};
-
-use super::terminal::Terminal;
+use super::terminal::{TableCell, Terminal};
 use crate::commands::records::ActionRecord;
 
 /// One row per action; the plan column only when the records come from several plans.
@@ -30,18 +28,20 @@ pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> Str
             n => crate::plan::words::days(n),
         };
         let mut row = vec![
-            Cell::new(&r.id),
-            Cell::new(&r.title),
-            Cell::new(&r.owner_name),
-            Cell::new(due),
-            Cell::new(r.status),
+            TableCell::new(&r.id),
+            TableCell::new(&r.title),
+            TableCell::new(&r.owner_name),
+            TableCell::new(due),
+            TableCell::new(r.status),
             t.rating_cell(Some(r.rating)),
-            Cell::new(overdue).set_alignment(CellAlignment::Right),
+            TableCell::new(overdue).right(),
         ];
         if several_plans {
-            row.insert(0, Cell::new(&r.plan));
+            row.insert(0, TableCell::new(&r.plan));
         }
         table.add_row(row);
     }
-    format!("{table}\n")
+    let mut out = t.screen();
+    out.table(&table);
+    out.into_string()
 }

@@ -1,10 +1,12 @@
 //! Diagnostics for people (the rustc look, via annotate-snippets) and for CI (GitHub workflow
-//! commands).
+//! commands). A diagnostic quotes plan text, and the human form quotes the file's lines: both are
+//! shown as text here, the one place each form is written (docs/security.md).
 
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use super::escape::{self, Shown};
 use crate::load::diagnostic::{Diagnostic, LineIndex, Position, Severity};
 
 /// Where a diagnostic points, for one-line formats.
@@ -26,39 +28,113 @@ pub fn render_human(diagnostic: &Diagnostic, path: &str, source: &str, color: bo
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.clone().primary_title(diagnostic.message.as_str());
+    let path = escape::for_terminal(path);
+    let message = escape::for_terminal(&diagnostic.message);
+    let title = level.clone().primary_title(message.as_str());
+    let labels: Vec<String> = diagnostic
+        .related
+        .iter()
+        .map(|(_, label)| escape::for_terminal(label))
+        .collect();
+    let label = diagnostic.label.as_deref().map(escape::for_terminal);
+    let help = diagnostic.help.as_deref().map(escape::for_terminal);
     let mut groups: Vec<Group> = Vec::new();
+    let shown = ShownSource::new(source);
     match &diagnostic.span {
         Some(span) => {
-            let span = clamp_span(span, source);
-            let mut primary = AnnotationKind::Primary.span(span);
-            if let Some(label) = &diagnostic.label {
+            let mut primary = AnnotationKind::Primary.span(shown.span(span));
+            if let Some(label) = &label {
                 primary = primary.label(label.as_str());
             }
-            let mut snippet = Snippet::source(source)
-                .path(path)
+            let mut snippet = Snippet::source(shown.text.as_str())
+                .path(path.as_str())
                 .fold(true)
                 .annotation(primary);
-            for (span, label) in &diagnostic.related {
+            for ((span, _), label) in diagnostic.related.iter().zip(&labels) {
                 snippet = snippet.annotation(
                     AnnotationKind::Context
-                        .span(clamp_span(span, source))
+                        .span(shown.span(span))
                         .label(label.as_str()),
                 );
             }
             groups.push(title.element(snippet));
         }
         None => {
-            let message = format!("{}: {}", path, diagnostic.message);
+            let message = format!("{path}: {message}");
             groups.push(Group::with_title(level.primary_title(message)));
         }
     }
-    if let Some(help) = &diagnostic.help {
+    if let Some(help) = &help {
         groups.push(Group::with_title(
             Level::HELP.secondary_title(help.as_str()),
         ));
     }
     renderer.render(&groups)
+}
+
+/// A plan file's text as a diagnostic quotes it. Each hidden control is shown as one character,
+/// so that the column in `--> file:line:column` still counts the characters of the file: a C0
+/// control or DEL as its Unicode control picture (`␛` for ESC, `␍` for a lone CR), any other as
+/// `�` (the message quotes the offending value with its escapes). A leading byte order mark is left
+/// out. Line breaks and tabs are left for annotate-snippets, which lays them out itself. Spans into
+/// the file are moved to match.
+struct ShownSource<'a> {
+    original: &'a str,
+    text: String,
+    /// Where the text changed: (offset in the original after the change, offset in `text` after
+    /// it), in order. An offset between two changes moves as the earlier one did.
+    moves: Vec<(usize, usize)>,
+}
+
+impl<'a> ShownSource<'a> {
+    fn new(original: &'a str) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut moves = Vec::new();
+        let bom = if original.starts_with('\u{feff}') {
+            moves.push(('\u{feff}'.len_utf8(), 0));
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let mut chars = original[bom..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let crlf = c == '\r' && chars.peek().is_some_and(|(_, next)| *next == '\n');
+            if escape::is_hidden_control(c) && !matches!(c, '\n' | '\t') && !crlf {
+                text.push(picture(c));
+                moves.push((bom + i + c.len_utf8(), text.len()));
+            } else {
+                text.push(c);
+            }
+        }
+        Self {
+            original,
+            text,
+            moves,
+        }
+    }
+
+    /// `span` of the original (clamped inside it, on character boundaries), in the shown text.
+    fn span(&self, span: &Range<usize>) -> Range<usize> {
+        let span = clamp_span(span, self.original);
+        self.offset(span.start)..self.offset(span.end)
+    }
+
+    fn offset(&self, original: usize) -> usize {
+        let before = self.moves.partition_point(|(from, _)| *from <= original);
+        match before.checked_sub(1).map(|i| self.moves[i]) {
+            Some((from, to)) => to + (original - from),
+            None => original,
+        }
+    }
+}
+
+/// One visible character standing for a hidden control in a quoted line.
+fn picture(c: char) -> char {
+    match u32::from(c) {
+        code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+        0x7f => '\u{2421}',
+        _ => '\u{fffd}',
+    }
 }
 
 /// A span that is safe to slice `source` with: inside it and on character boundaries.
@@ -86,27 +162,45 @@ pub fn render_github(diagnostic: &Diagnostic, path: &str, index: &LineIndex) -> 
         message.push_str(help);
         message.push(')');
     }
-    let location = match position_of(diagnostic, index) {
-        Some(p) => format!(
-            "file={},line={},col={}",
-            escape_property(path),
-            p.line,
-            p.column
-        ),
-        None => format!("file={}", escape_property(path)),
-    };
-    format!("::{command} {location}::{}", escape_data(&message))
+    let position = position_of(diagnostic, index).map(|p| (p.line, Some(p.column)));
+    workflow_command(command, path, position, &message)
 }
 
-/// Escapes a workflow command's message, as the GitHub Actions toolkit does.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`) that annotates a
+/// line of a file: the one place these are written, for `plan check` and `plan overdue`.
+pub fn workflow_command(
+    command: &str,
+    file: &str,
+    position: Option<(usize, Option<usize>)>,
+    message: &str,
+) -> String {
+    let mut location = format!("file={}", escape_property(file));
+    if let Some((line, column)) = position {
+        location.push_str(&format!(",line={line}"));
+        if let Some(column) = column {
+            location.push_str(&format!(",col={column}"));
+        }
+    }
+    format!("::{command} {location}::{}", escape_data(message))
+}
+
+/// Escapes a workflow command's message as the GitHub Actions toolkit does, after showing hidden
+/// controls as text: the log viewer would obey an escape sequence.
+fn escape_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in escape::shown(text) {
+        match piece {
+            Shown::Plain('%') => out.push_str("%25"),
+            Shown::Plain(c) => out.push(c),
+            Shown::LineBreak => out.push_str("%0A"),
+            Shown::Hidden(c) => escape::push_escaped(&mut out, c),
+        }
+    }
+    out
 }
 
 /// Escapes a workflow command's property value (file names), as the GitHub Actions toolkit does.
-pub fn escape_property(text: &str) -> String {
+fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -122,6 +216,32 @@ mod tests {
         assert_eq!(
             render_github(&d, "a,b.toml", &index),
             "::error file=a%2Cb.toml,line=1,col=1::bad: 100%25%0Areally"
+        );
+    }
+
+    #[test]
+    fn github_lines_show_controls_as_text() {
+        let index = LineIndex::new("x = 1\n");
+        let d = Diagnostic::error("unknown owner `x\u{1b}]0;t\u{7}\r`", 0..1);
+        assert_eq!(
+            render_github(&d, "a\u{202e}.toml", &index),
+            "::error file=a\\u{202e}.toml,line=1,col=1::unknown owner `x\\u{1b}]0;t\\u{7}\\u{d}`"
+        );
+    }
+
+    #[test]
+    fn a_quoted_line_shows_controls_and_keeps_the_files_columns() {
+        let source = "[plan]\ntitle = \"\u{1b}[2J\u{202e}x\"\n";
+        let x = source.find('x').unwrap();
+        let d = Diagnostic::error("bad \u{9b}title", x..x + 1).with_label("here\u{7}");
+        let text = render_human(&d, "p\u{1b}.toml", source, false);
+        assert!(text.starts_with("error: bad \\u{9b}title\n"), "{text}");
+        assert!(text.contains("--> p\\u{1b}.toml:2:15"), "{text}");
+        assert!(text.contains("2 | title = \"␛[2J\u{fffd}x\"\n"), "{text}");
+        assert!(text.contains("  |               ^ here\\u{7}"), "{text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{text}"
         );
     }
 

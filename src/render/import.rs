@@ -8,7 +8,7 @@ use crate::plan::diff::{Change, ChangeKind};
 use crate::store::sync::{FileSync, SyncReport};
 
 pub fn text(report: &SyncReport) -> String {
-    let mut out = String::new();
+    let mut out = super::Terminal::plain().screen();
     for file in &report.files {
         let actions = |kind| {
             file.changes
@@ -44,7 +44,7 @@ pub fn text(report: &SyncReport) -> String {
         crate::plan::words::plural(report.files.len(), "file"),
         report.unchanged
     );
-    out
+    out.into_string()
 }
 
 fn change_line(c: &Change) -> String {

@@ -26,8 +26,10 @@ pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     }
 }
 pub mod diagnostics;
+pub mod escape;
 pub mod import;
 pub mod json;
+pub mod markdown;
 pub mod status;
 pub mod terminal;
 

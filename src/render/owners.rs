@@ -1,8 +1,6 @@
 //! `plan owners` as a table.
 
-use comfy_table::{Cell, CellAlignment};
-
-use super::terminal::Terminal;
+use super::terminal::{TableCell, Terminal};
 use crate::commands::owners::OwnerRow;
 
 pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
@@ -19,17 +17,15 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
     }
     let wrapping: Vec<usize> = if several_plans { vec![1] } else { vec![0] };
     let mut table = t.table(&header, &wrapping);
-    let number = |n: usize| Cell::new(n).set_alignment(CellAlignment::Right);
+    let number = |n: usize| TableCell::new(n).right();
     for r in rows {
-        let overdue = if r.overdue > 0 && t.color {
-            Cell::new(r.overdue)
-                .fg(comfy_table::Color::Red)
-                .set_alignment(CellAlignment::Right)
+        let overdue = if r.overdue > 0 {
+            number(r.overdue).fg(comfy_table::Color::Red)
         } else {
             number(r.overdue)
         };
         let mut row = vec![
-            Cell::new(&r.name),
+            TableCell::new(&r.name),
             number(r.open),
             number(r.blocked),
             overdue,
@@ -37,9 +33,11 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
             number(r.done),
         ];
         if several_plans {
-            row.insert(0, Cell::new(&r.plan));
+            row.insert(0, TableCell::new(&r.plan));
         }
         table.add_row(row);
     }
-    format!("{table}\n")
+    let mut out = t.screen();
+    out.table(&table);
+    out.into_string()
 }

@@ -3,30 +3,10 @@
 
 use std::fmt::Write;
 
+use super::markdown::Markdown;
 use super::status::figure;
 use crate::commands::report::MonthlyReport;
 use crate::plan::words::{days, plural};
-
-/// Markdown table cells: pipes would end the cell, new lines the row.
-fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
-fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
-    if rows.is_empty() {
-        let _ = writeln!(out, "None.\n");
-        return;
-    }
-    let _ = writeln!(out, "| {} |", header.join(" | "));
-    let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
-    let _ = writeln!(out);
-}
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
@@ -34,34 +14,25 @@ fn percent(share: f64) -> String {
 
 pub fn markdown(r: &MonthlyReport) -> String {
     let h = &r.headline;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# {}: monthly report, {}\n",
-        cell(&h.title),
-        r.month_label
-    );
-    let commissioner = h
-        .commissioner
-        .as_deref()
-        .map(|c| format!(" · commissioner {}", cell(c)))
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "**{}** · plan `{}`{commissioner}",
-        cell(&h.organisation),
-        h.plan
-    );
+    let mut out = Markdown::new();
+    out.markup("# ");
+    let _ = write!(out, "{}: monthly report, {}", h.title, r.month_label);
+    out.markup("\n\n**");
+    let _ = write!(out, "{}", h.organisation);
+    out.markup("** · plan ").code(&h.plan);
+    if let Some(c) = &h.commissioner {
+        let _ = write!(out, " · commissioner {c}");
+    }
+    out.markup("\n\n");
     let target = match h.target_judgement {
         Some(j) => format!("{j} by {}", h.target),
         None => h.target.to_string(),
     };
-    let _ = writeln!(out, "\nTarget: {target}. Figures as of {}.\n", r.month_end);
-
-    let _ = writeln!(out, "## Headline\n");
-    let _ = writeln!(
+    let _ = write!(out, "Target: {target}. Figures as of {}.", r.month_end);
+    out.markup("\n\n## Headline\n\n- **Progress:** ");
+    let _ = write!(
         out,
-        "- **Progress:** {} of {} actions done ({}); {} planned by now ({}); {} of the time elapsed.",
+        "{} of {} actions done ({}); {} planned by now ({}); {} of the time elapsed.",
         h.done,
         h.total,
         percent(h.actual_share),
@@ -69,24 +40,26 @@ pub fn markdown(r: &MonthlyReport) -> String {
         percent(h.planned_share),
         percent(h.time_elapsed)
     );
-    let _ = writeln!(
+    out.markup("\n- **Verdict:** ");
+    let _ = write!(
         out,
-        "- **Verdict:** {} (at the start of the month: {}).",
+        "{} (at the start of the month: {}).",
         h.verdict, h.verdict_at_start
     );
-    let _ = writeln!(out, "- **Forecast:** {}.", h.forecast.text);
-    let _ = writeln!(
+    out.markup("\n- **Forecast:** ");
+    let _ = write!(out, "{}.", h.forecast.text);
+    out.markup("\n- **This month:** ");
+    let _ = write!(
         out,
-        "- **This month:** {} completed ({} done at the start, {} at the end); {} overdue at the end.\n",
+        "{} completed ({} done at the start, {} at the end); {} overdue at the end.",
         plural(h.completed_this_month, "action"),
         h.done_at_start,
         h.done,
         h.overdue
     );
+    out.markup("\n\n");
 
-    let _ = writeln!(out, "## Completed this month\n");
-    table(
-        &mut out,
+    out.markup("## Completed this month\n\n").table(
         &["id", "action", "owner", "done", "evidence"],
         r.completed
             .iter()
@@ -108,12 +81,10 @@ pub fn markdown(r: &MonthlyReport) -> String {
     );
 
     for (title, rows) in [
-        ("Became overdue this month", &r.became_overdue),
-        ("Still overdue", &r.still_overdue),
+        ("## Became overdue this month\n\n", &r.became_overdue),
+        ("## Still overdue\n\n", &r.still_overdue),
     ] {
-        let _ = writeln!(out, "## {title}\n");
-        table(
-            &mut out,
+        out.markup(title).table(
             &["id", "action", "owner", "due", "overdue", "slipped"],
             rows.iter()
                 .map(|o| {
@@ -135,9 +106,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
         );
     }
 
-    let _ = writeln!(out, "## Slipped this month\n");
-    table(
-        &mut out,
+    out.markup("## Slipped this month\n\n").table(
         &["id", "action", "owner", "revised on", "due", "reason"],
         r.slipped
             .iter()
@@ -154,9 +123,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
             .collect(),
     );
 
-    let _ = writeln!(out, "## Rating changes\n");
-    table(
-        &mut out,
+    out.markup("## Rating changes\n\n").table(
         &["id", "action", "change", "from", "to"],
         r.rating_changes
             .iter()
@@ -172,9 +139,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
             .collect(),
     );
 
-    let _ = writeln!(out, "## Measures\n");
-    table(
-        &mut out,
+    out.markup("## Measures\n\n").table(
         &[
             "measure",
             "start of month",
@@ -210,9 +175,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
             .collect(),
     );
 
-    let _ = writeln!(out, "## Honest-RAG exceptions\n");
-    table(
-        &mut out,
+    out.markup("## Honest-RAG exceptions\n\n").table(
         &["id", "action", "owner", "owner says", "derived"],
         r.honest_rag
             .iter()
@@ -228,9 +191,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
             .collect(),
     );
 
-    let _ = writeln!(out, "## Coming up next month\n");
-    table(
-        &mut out,
+    out.markup("## Coming up next month\n\n").table(
         &["date", "what", "kind", "owner"],
         r.coming_up
             .iter()
@@ -248,7 +209,7 @@ pub fn markdown(r: &MonthlyReport) -> String {
             })
             .collect(),
     );
-    out
+    out.into_string()
 }
 
 pub const CSV_HEADER: &[&str] = &[

@@ -8,6 +8,7 @@ use std::fmt::{self, Write};
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::escape::Shown;
 use super::status::figure;
 use crate::commands::report::{BurnUp, MeasureRow, MonthlyReport, OverdueRow};
 use crate::plan::Direction;
@@ -20,17 +21,21 @@ pub fn html(r: &MonthlyReport) -> String {
     out
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values. Hidden controls are shown
+/// escaped, as in every format for people (docs/security.md): a bidirectional override would
+/// otherwise reorder the printed page.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    for piece in super::escape::shown(text) {
+        match piece {
+            Shown::Plain('&') => out.push_str("&amp;"),
+            Shown::Plain('<') => out.push_str("&lt;"),
+            Shown::Plain('>') => out.push_str("&gt;"),
+            Shown::Plain('"') => out.push_str("&quot;"),
+            Shown::Plain('\'') => out.push_str("&#39;"),
+            Shown::Plain(c) => out.push(c),
+            Shown::LineBreak => out.push('\n'),
+            Shown::Hidden(c) => super::escape::push_escaped(&mut out, c),
         }
     }
     out
@@ -1040,6 +1045,7 @@ mod tests {
         );
         assert_eq!(esc(SCRIPT), ESCAPED);
         assert_eq!(esc("plain — text"), "plain — text");
+        assert_eq!(esc("a\u{202e}b\u{1b}[2J"), "a\\u{202e}b\\u{1b}[2J");
     }
 
     #[test]

@@ -3,17 +3,17 @@
 use std::fmt::Write;
 
 use super::status::figure;
-use super::terminal::Terminal;
+use super::terminal::{Screen, Terminal, rating_style};
 use crate::commands::show::ShowReport;
 
 pub fn text(r: &ShowReport, t: &Terminal) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {}", t.bold(&r.id), t.bold(&r.title));
-    let _ = writeln!(
-        out,
-        "{}",
-        t.dim(&format!("plan {} · {}:{}", r.plan, r.file, r.line))
-    );
+    let mut out = t.screen();
+    out.bold(&r.id);
+    let _ = write!(out, " ");
+    out.bold(&r.title);
+    let _ = writeln!(out);
+    out.dim(&format!("plan {} · {}:{}", r.plan, r.file, r.line));
+    let _ = writeln!(out);
     let _ = writeln!(out, "Priority   {} {}", r.priority, r.priority_title);
     let role = r
         .owner_role
@@ -22,19 +22,21 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         .unwrap_or_default();
     let _ = writeln!(out, "Owner      {} ({}{role})", r.owner_name, r.owner);
     let _ = writeln!(out, "Status     {} as of {}", r.status, r.as_of);
-    let _ = writeln!(
-        out,
-        "{}",
-        t.wrap(&format!("Rating     {}", r.rating_reason), 11)
-            .replacen(r.rating.as_str(), &t.rating(r.rating), 1,)
+    out.highlighted(
+        &t.wrap(&format!("Rating     {}", r.rating_reason), 11),
+        r.rating.as_str(),
+        rating_style(r.rating),
     );
+    let _ = writeln!(out);
     if let Some(rag) = r.owner_rag {
         let warning = if r.honest_rag_warning {
             " — better than the derived rating"
         } else {
             ""
         };
-        let _ = writeln!(out, "Owner says {}{warning}", t.rag(rag));
+        let _ = write!(out, "Owner says ");
+        out.rag(rag);
+        let _ = writeln!(out, "{warning}");
     }
     if let Some(start) = r.start {
         let _ = writeln!(out, "Start      {start}");
@@ -54,7 +56,7 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         let _ = writeln!(out, "{}", t.wrap(&format!("Success    {measure}"), 11));
     }
 
-    section(&mut out, t, "Deadline revisions", r.revisions.is_empty());
+    section(&mut out, "Deadline revisions", r.revisions.is_empty());
     for v in &r.revisions {
         let note = v.note.as_deref().unwrap_or("");
         let _ = writeln!(
@@ -63,7 +65,7 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
             t.wrap(&format!("  {}  {} → {}  {note}", v.date, v.from, v.to), 4)
         );
     }
-    section(&mut out, t, "Depends on", r.depends_on.is_empty());
+    section(&mut out, "Depends on", r.depends_on.is_empty());
     for d in &r.depends_on {
         let flag = if d.flagged {
             "  ← not done, yet this action is"
@@ -72,7 +74,7 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         };
         let _ = writeln!(out, "  {} {} ({}){flag}", d.id, d.title, d.status);
     }
-    section(&mut out, t, "Updates", r.updates.is_empty());
+    section(&mut out, "Updates", r.updates.is_empty());
     for u in &r.updates {
         let mut line = format!("  {}  {}", u.date, u.status);
         if let Some(rag) = u.rag {
@@ -86,7 +88,7 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         }
         let _ = writeln!(out, "{}", t.wrap(&line, 14));
     }
-    section(&mut out, t, "Evidence", r.evidence.is_empty());
+    section(&mut out, "Evidence", r.evidence.is_empty());
     for e in &r.evidence {
         let check = match (&e.verified_by, e.verified_on, e.verified) {
             (Some(by), Some(on), true) => format!("verified by {by} on {on}"),
@@ -104,25 +106,28 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
             t.wrap(&format!("  {}  {}{link} — {check}", e.date, e.title), 14)
         );
     }
-    section(&mut out, t, "Measures", r.measures.is_empty());
+    section(&mut out, "Measures", r.measures.is_empty());
     for m in &r.measures {
         let latest = match (m.latest, m.latest_date) {
             (Some(v), Some(d)) => format!("{} on {d}", figure(v)),
             _ => "no reading yet".to_string(),
         };
-        let rating = m
-            .rating
-            .map(|g| t.rag(g))
-            .unwrap_or_else(|| "—".to_string());
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "  {} {}: {latest}, target {} ({rating})",
+            "  {} {}: {latest}, target {} (",
             m.id,
             m.title,
             figure(m.target)
         );
+        match m.rating {
+            Some(rag) => out.rag(rag),
+            None => {
+                let _ = write!(out, "—");
+            }
+        }
+        let _ = writeln!(out, ")");
     }
-    section(&mut out, t, "History in the store", r.history.is_empty());
+    section(&mut out, "History in the store", r.history.is_empty());
     for h in &r.history {
         let what = match (&h.field, &h.old, &h.new) {
             (None, _, _) => format!("action {}", h.change),
@@ -133,16 +138,13 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         };
         let _ = writeln!(out, "{}", t.wrap(&format!("  {}  {what}", h.synced_at), 24));
     }
-    out
+    out.into_string()
 }
 
-fn section(out: &mut String, t: &Terminal, title: &str, empty: bool) {
-    let _ = writeln!(
-        out,
-        "\n{}{}",
-        t.bold(title),
-        if empty { "  none" } else { "" }
-    );
+fn section(out: &mut Screen, title: &str, empty: bool) {
+    let _ = writeln!(out);
+    out.bold(title);
+    let _ = writeln!(out, "{}", if empty { "  none" } else { "" });
 }
 
 /// One row per dated fact: updates, evidence and the store's history.

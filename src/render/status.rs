@@ -2,9 +2,7 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Cell, CellAlignment};
-
-use super::terminal::{Terminal, bar, sparkline};
+use super::terminal::{Screen, TableCell, Terminal, bar, rating_style, sparkline};
 use crate::commands::status::StatusReport;
 use crate::plan::rules::Rating;
 use crate::plan::words::days;
@@ -12,21 +10,23 @@ use crate::plan::words::days;
 const BAR_WIDTH: usize = 30;
 
 pub fn text(r: &StatusReport, t: &Terminal) -> String {
-    let mut out = String::new();
-    header(&mut out, r, t);
+    let mut out = t.screen();
+    header(&mut out, r);
     progress(&mut out, r, t);
     sections(&mut out, r, t);
-    out
+    out.into_string()
 }
 
-fn header(out: &mut String, r: &StatusReport, t: &Terminal) {
+fn header(out: &mut Screen, r: &StatusReport) {
     let p = &r.plan;
-    let _ = writeln!(out, "{} — {}", t.bold(&p.title), p.organisation);
+    out.bold(&p.title);
+    let _ = writeln!(out, " — {}", p.organisation);
     let mut who = format!("plan {}", p.id);
     if let Some(c) = &p.commissioner {
         who.push_str(&format!(" · commissioner {c}"));
     }
-    let _ = writeln!(out, "{}", t.dim(&who));
+    out.dim(&who);
+    let _ = writeln!(out);
     let inspection = match (
         &p.inspection_body,
         p.inspection_judgement,
@@ -54,7 +54,7 @@ fn header(out: &mut String, r: &StatusReport, t: &Terminal) {
     );
 }
 
-fn progress(out: &mut String, r: &StatusReport, t: &Terminal) {
+fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let a = &r.actions;
     let share = |n: usize| {
         if a.total == 0 {
@@ -85,55 +85,56 @@ fn progress(out: &mut String, r: &StatusReport, t: &Terminal) {
         r.time_elapsed * 100.0
     );
     let verdict = if r.on_track {
-        t.rating(Rating::Green).replace("green", &r.verdict)
+        Rating::Green
     } else {
-        t.rating(Rating::Red).replace("red", &r.verdict)
+        Rating::Red
     };
-    let _ = writeln!(out, "Verdict   {verdict}");
+    let _ = write!(out, "Verdict   ");
+    out.styled(rating_style(verdict), &r.verdict);
+    let _ = writeln!(out);
     let _ = writeln!(
         out,
         "{}",
         t.wrap(&format!("Forecast  {}", r.forecast.text), 10)
     );
-    let mut ratings = format!(
-        "Ratings   {} {}  {} {}  {} {}  {} {}",
-        r.rag.blue,
-        t.rating(Rating::Blue),
-        r.rag.green,
-        t.rating(Rating::Green),
-        r.rag.amber,
-        t.rating(Rating::Amber),
-        r.rag.red,
-        t.rating(Rating::Red)
-    );
+    let _ = write!(out, "Ratings ");
+    for (count, rating) in [
+        (r.rag.blue, Rating::Blue),
+        (r.rag.green, Rating::Green),
+        (r.rag.amber, Rating::Amber),
+        (r.rag.red, Rating::Red),
+    ] {
+        let _ = write!(out, "  {count} ");
+        out.rating(rating);
+    }
     if a.dropped > 0 {
-        ratings.push_str(&format!("  ({} dropped)", a.dropped));
+        let _ = write!(out, "  ({} dropped)", a.dropped);
     }
     if a.overdue > 0 {
-        ratings.push_str(&format!("  · {} overdue", a.overdue));
+        let _ = write!(out, "  · {} overdue", a.overdue);
     }
-    let _ = writeln!(out, "{ratings}");
+    let _ = writeln!(out);
 }
 
-fn sections(out: &mut String, r: &StatusReport, t: &Terminal) {
-    let _ = writeln!(out, "\n{}", t.bold("Priorities"));
+fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
+    heading(out, "Priorities");
     let mut table = t.table(
         &["id", "priority", "actions", "done", "overdue", "worst"],
         &[1],
     );
     for p in &r.priorities {
-        table.add_row(vec![
-            Cell::new(&p.id),
-            Cell::new(&p.title),
+        table.add_row([
+            TableCell::new(&p.id),
+            TableCell::new(&p.title),
             number(p.total),
             number(p.done),
             number(p.overdue),
             t.rating_cell(p.worst),
         ]);
     }
-    let _ = writeln!(out, "{table}");
+    out.table(&table);
 
-    let _ = writeln!(out, "\n{}", t.bold("Measures"));
+    heading(out, "Measures");
     if r.measures.is_empty() {
         let _ = writeln!(out, "none");
     } else {
@@ -152,25 +153,21 @@ fn sections(out: &mut String, r: &StatusReport, t: &Terminal) {
             let progress = m
                 .progress
                 .map_or("—".to_string(), |p| format!("{:.0}%", p * 100.0));
-            table.add_row(vec![
-                Cell::new(&m.title),
-                Cell::new(figure(m.baseline)).set_alignment(CellAlignment::Right),
-                Cell::new(latest),
-                Cell::new(figure(m.expected)).set_alignment(CellAlignment::Right),
-                Cell::new(figure(m.target)).set_alignment(CellAlignment::Right),
-                Cell::new(progress).set_alignment(CellAlignment::Right),
+            table.add_row([
+                TableCell::new(&m.title),
+                TableCell::new(figure(m.baseline)).right(),
+                TableCell::new(latest),
+                TableCell::new(figure(m.expected)).right(),
+                TableCell::new(figure(m.target)).right(),
+                TableCell::new(progress).right(),
                 t.rating_cell(m.rating.map(Rating::from)),
-                Cell::new(sparkline(&m.trend[m.trend.len().saturating_sub(12)..])),
+                TableCell::new(sparkline(&m.trend[m.trend.len().saturating_sub(12)..])),
             ]);
         }
-        let _ = writeln!(out, "{table}");
+        out.table(&table);
     }
 
-    let _ = writeln!(
-        out,
-        "\n{}",
-        t.bold(&format!("Overdue ({})", r.overdue.len()))
-    );
+    heading(out, &format!("Overdue ({})", r.overdue.len()));
     if r.overdue.is_empty() {
         let _ = writeln!(out, "none");
     } else {
@@ -186,46 +183,47 @@ fn sections(out: &mut String, r: &StatusReport, t: &Terminal) {
             } else {
                 format!("{:+} days (was {})", o.slippage_days, o.original_due)
             };
-            table.add_row(vec![
-                Cell::new(&o.id),
-                Cell::new(&o.title),
-                Cell::new(&o.owner_name),
-                Cell::new(o.due),
-                Cell::new(days(o.days_overdue)).set_alignment(CellAlignment::Right),
-                Cell::new(slipped),
-                Cell::new(o.status),
+            table.add_row([
+                TableCell::new(&o.id),
+                TableCell::new(&o.title),
+                TableCell::new(&o.owner_name),
+                TableCell::new(o.due),
+                TableCell::new(days(o.days_overdue)).right(),
+                TableCell::new(slipped),
+                TableCell::new(o.status),
             ]);
         }
-        let _ = writeln!(out, "{table}");
+        out.table(&table);
     }
 
-    let _ = writeln!(
+    heading(
         out,
-        "\n{}",
-        t.bold(&format!(
+        &format!(
             "Due in the next {} days ({})",
             r.due_soon_days,
             r.due_soon.len()
-        ))
+        ),
     );
     if r.due_soon.is_empty() {
         let _ = writeln!(out, "none");
     } else {
         let mut table = t.table(&["id", "action", "owner", "due", "in", "status"], &[1, 2]);
         for d in &r.due_soon {
-            table.add_row(vec![
-                Cell::new(&d.id),
-                Cell::new(&d.title),
-                Cell::new(&d.owner_name),
-                Cell::new(d.due),
-                Cell::new(days(d.days_left)).set_alignment(CellAlignment::Right),
-                Cell::new(d.status),
+            table.add_row([
+                TableCell::new(&d.id),
+                TableCell::new(&d.title),
+                TableCell::new(&d.owner_name),
+                TableCell::new(d.due),
+                TableCell::new(days(d.days_left)).right(),
+                TableCell::new(d.status),
             ]);
         }
-        let _ = writeln!(out, "{table}");
+        out.table(&table);
     }
 
-    let _ = write!(out, "\n{}  ", t.bold("Next milestone"));
+    let _ = writeln!(out);
+    out.bold("Next milestone");
+    let _ = write!(out, "  ");
     let _ = match &r.next_milestone {
         Some(m) => writeln!(
             out,
@@ -236,23 +234,25 @@ fn sections(out: &mut String, r: &StatusReport, t: &Terminal) {
     };
 
     if !r.warnings.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            t.bold(&format!("Honest RAG ({})", r.warnings.len()))
-        );
+        heading(out, &format!("Honest RAG ({})", r.warnings.len()));
         for w in &r.warnings {
             let line = format!("  {} {}: {}", w.owner_rag, w.action, w.message);
-            let line = t
-                .wrap(&line, 4)
-                .replacen(w.owner_rag.as_str(), &t.rag(w.owner_rag), 1);
-            let _ = writeln!(out, "{line}");
+            let style = super::terminal::rag_style(w.owner_rag);
+            out.highlighted(&t.wrap(&line, 4), w.owner_rag.as_str(), style);
+            let _ = writeln!(out);
         }
     }
 }
 
-fn number(n: usize) -> Cell {
-    Cell::new(n).set_alignment(CellAlignment::Right)
+/// A section's heading, after a blank line.
+fn heading(out: &mut Screen, title: &str) {
+    let _ = writeln!(out);
+    out.bold(title);
+    let _ = writeln!(out);
+}
+
+fn number(n: usize) -> TableCell {
+    TableCell::new(n).right()
 }
 
 /// A figure as a person writes it: no trailing zeros, at most two decimals.

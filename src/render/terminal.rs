@@ -1,9 +1,18 @@
 //! The terminal a table is written for: whether to colour, how wide to be. comfy-table reads
 //! neither `NO_COLOR` nor `COLUMNS`, so both are decided here and handed to it.
+//!
+//! Everything a terminal renderer prints is built in a [`Screen`] and its [`Table`]s, which show
+//! plan text as text (docs/security.md): a renderer cannot forget to, because these are the only
+//! way to put text on the screen, and the only escape sequences they emit are our own colours.
+
+use std::fmt;
 
 use anstyle::{AnsiColor, Style};
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{
+    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Width, presets,
+};
 
+use super::escape;
 use crate::cli::ColorChoice;
 use crate::plan::Rag;
 use crate::plan::rules::Rating;
@@ -23,7 +32,7 @@ impl Terminal {
             .and_then(|c| c.trim().parse::<u16>().ok());
         let width = columns
             .filter(|w| *w >= 40)
-            .or_else(|| Table::new().width());
+            .or_else(|| comfy_table::Table::new().width());
         Self { color, width }
     }
 
@@ -37,7 +46,7 @@ impl Terminal {
     /// A table laid out for this terminal. Only the `wrapping` columns (free text such as titles)
     /// give way when the table is too wide; ids, dates, figures and statuses are never broken.
     pub fn table(&self, header: &[&str], wrapping: &[usize]) -> Table {
-        let mut table = Table::new();
+        let mut table = comfy_table::Table::new();
         table
             .load_style(presets::UTF8_FULL_CONDENSED)
             .set_header(header.iter().map(|h| self.heading_cell(h)));
@@ -59,23 +68,33 @@ impl Terminal {
             });
             table.set_constraints(fixed);
         }
-        table
+        Table(table)
     }
 
-    /// A line of prose, wrapped to the width with later lines indented by `indent` spaces.
+    /// An empty screen to render into, coloured or not as this terminal is.
+    pub fn screen(&self) -> Screen {
+        Screen {
+            text: String::new(),
+            color: self.color,
+        }
+    }
+
+    /// A line of prose, wrapped to the width with later lines indented by `indent` spaces. The text
+    /// is shown as a terminal shows it first, so that widths are those of what is printed.
     pub fn wrap(&self, text: &str, indent: usize) -> String {
+        let text = escape::for_terminal(text);
         match self.width {
             Some(width) => {
                 let pad = " ".repeat(indent);
                 let options = textwrap::Options::new(usize::from(width)).subsequent_indent(&pad);
-                textwrap::fill(text, options)
+                textwrap::fill(&text, options)
             }
-            None => text.to_string(),
+            None => text,
         }
     }
 
     fn heading_cell(&self, text: &str) -> Cell {
-        let cell = Cell::new(text);
+        let cell = TableCell::new(text).0;
         if self.color {
             cell.add_attribute(comfy_table::Attribute::Bold)
         } else {
@@ -83,38 +102,118 @@ impl Terminal {
         }
     }
 
-    /// `text` in `style`, when colouring.
-    pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}{style:#}")
-        } else {
-            text.to_string()
-        }
-    }
-
-    pub fn bold(&self, text: &str) -> String {
-        self.paint(Style::new().bold(), text)
-    }
-
-    pub fn dim(&self, text: &str) -> String {
-        self.paint(Style::new().dimmed(), text)
-    }
-
-    pub fn rating(&self, rating: Rating) -> String {
-        self.paint(rating_style(rating), rating.as_str())
-    }
-
-    pub fn rag(&self, rag: Rag) -> String {
-        self.paint(rag_style(rag), rag.as_str())
-    }
-
     /// A table cell showing a rating in its colour.
-    pub fn rating_cell(&self, rating: Option<Rating>) -> Cell {
+    pub fn rating_cell(&self, rating: Option<Rating>) -> TableCell {
         match rating {
-            None => Cell::new("—"),
-            Some(r) if self.color => Cell::new(r.as_str()).fg(rating_color(r)),
-            Some(r) => Cell::new(r.as_str()),
+            None => TableCell::new("—"),
+            Some(r) if self.color => TableCell::new(r.as_str()).fg(rating_color(r)),
+            Some(r) => TableCell::new(r.as_str()),
         }
+    }
+}
+
+/// Text on its way to a terminal. What is written into it with `write!` is shown as text:
+/// control characters and bidirectional controls are escaped (`\u{1b}`), so plan text cannot
+/// clear the screen, set the window title or the clipboard, ring the bell, overwrite a line or
+/// reorder one. Our own colours go in only through [`Screen::styled`] and through tables.
+#[derive(Debug)]
+pub struct Screen {
+    text: String,
+    color: bool,
+}
+
+impl fmt::Write for Screen {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.show(s);
+        Ok(())
+    }
+}
+
+impl Screen {
+    /// Plan text or our own words, shown as text.
+    fn show(&mut self, text: &str) {
+        escape::push_shown(&mut self.text, text, "\n");
+    }
+
+    /// `text` in `style`, when colouring.
+    pub fn styled(&mut self, style: Style, text: &str) {
+        if self.color {
+            self.text.push_str(&style.render().to_string());
+            self.show(text);
+            self.text.push_str(&style.render_reset().to_string());
+        } else {
+            self.show(text);
+        }
+    }
+
+    pub fn bold(&mut self, text: &str) {
+        self.styled(Style::new().bold(), text);
+    }
+
+    pub fn dim(&mut self, text: &str) {
+        self.styled(Style::new().dimmed(), text);
+    }
+
+    pub fn rating(&mut self, rating: Rating) {
+        self.styled(rating_style(rating), rating.as_str());
+    }
+
+    pub fn rag(&mut self, rag: Rag) {
+        self.styled(rag_style(rag), rag.as_str());
+    }
+
+    /// `text` with the first occurrence of `word` in `style`; all of it plain when `word` is not
+    /// there.
+    pub fn highlighted(&mut self, text: &str, word: &str, style: Style) {
+        match text.find(word).filter(|_| !word.is_empty()) {
+            Some(at) => {
+                self.show(&text[..at]);
+                self.styled(style, word);
+                self.show(&text[at + word.len()..]);
+            }
+            None => self.show(text),
+        }
+    }
+
+    /// A table and the line break after it. Its cells were shown as text when they were made.
+    pub fn table(&mut self, table: &Table) {
+        self.text.push_str(&table.0.to_string());
+        self.text.push('\n');
+    }
+
+    pub fn into_string(self) -> String {
+        self.text
+    }
+}
+
+/// A table for a terminal, made by [`Terminal::table`]; its rows are [`TableCell`]s.
+#[derive(Debug)]
+pub struct Table(comfy_table::Table);
+
+impl Table {
+    pub fn add_row(&mut self, cells: impl IntoIterator<Item = TableCell>) -> &mut Self {
+        self.0.add_row(cells.into_iter().map(|c| c.0));
+        self
+    }
+}
+
+/// One cell of a [`Table`]: its content is shown as text; line breaks in it make it taller.
+#[derive(Debug)]
+pub struct TableCell(Cell);
+
+impl TableCell {
+    pub fn new(content: impl fmt::Display) -> Self {
+        TableCell(Cell::new(escape::for_terminal(&content.to_string())))
+    }
+
+    /// Aligned to the right, as figures are.
+    pub fn right(self) -> Self {
+        TableCell(self.0.set_alignment(CellAlignment::Right))
+    }
+
+    /// In `color`, when the table is coloured.
+    pub fn fg(self, color: Color) -> Self {
+        TableCell(self.0.fg(color))
     }
 }
 
@@ -128,7 +227,7 @@ fn rating_color(rating: Rating) -> Color {
     }
 }
 
-fn rating_style(rating: Rating) -> Style {
+pub fn rating_style(rating: Rating) -> Style {
     let color = match rating {
         Rating::Red => AnsiColor::Red,
         Rating::Amber => AnsiColor::Yellow,
@@ -139,7 +238,7 @@ fn rating_style(rating: Rating) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-fn rag_style(rag: Rag) -> Style {
+pub fn rag_style(rag: Rag) -> Style {
     rating_style(Rating::from(rag))
 }
 
