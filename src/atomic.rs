@@ -28,6 +28,12 @@ pub enum WriteError {
     /// link would write somewhere not named.
     #[error("{} is not a regular file (a link, a folder or a device); not replacing it", .0.display())]
     NotAFile(PathBuf),
+    /// Its permissions say no one may write it: someone meant it to stay as it is.
+    #[error("{} is read-only; not replacing it", .0.display())]
+    ReadOnly(PathBuf),
+    /// It no longer holds what was read before it was edited: someone else changed it meanwhile.
+    #[error("{} changed on disk while it was being edited; nothing was written, run the command again", .0.display())]
+    ChangedMeanwhile(PathBuf),
     #[error("cannot write {}", .path.display())]
     Io {
         path: PathBuf,
@@ -39,15 +45,40 @@ pub enum WriteError {
 /// Writes `bytes` to `path` atomically: afterwards the file holds exactly `bytes`, or, when this
 /// fails, whatever was at `path` before is still there, untouched.
 pub fn write(path: &Path, bytes: &[u8], if_exists: IfExists) -> Result<(), WriteError> {
-    write_with(path, if_exists, |file| file.write_all(bytes))
+    write_with(path, if_exists, |file| file.write_all(bytes), || Ok(()))
 }
 
-/// [`write`], with the content written by `fill`: the seam through which tests make the writing
-/// fail part-way.
+/// Replaces the file at `path`, which held `expected` when it was read, with `bytes` — but only
+/// if it still holds `expected` at the last moment before the new file takes its place, so that
+/// an edit made meanwhile (by a person or another `plan`) is never lost.
+pub fn replace_unless_changed(
+    path: &Path,
+    expected: &[u8],
+    bytes: &[u8],
+) -> Result<(), WriteError> {
+    let unchanged = || match fs::read(path) {
+        Ok(now) if now == expected => Ok(()),
+        Ok(_) => Err(WriteError::ChangedMeanwhile(path.to_path_buf())),
+        Err(source) => Err(WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    };
+    write_with(
+        path,
+        IfExists::Replace,
+        |file| file.write_all(bytes),
+        unchanged,
+    )
+}
+
+/// [`write`], with the content written by `fill` (the seam through which tests make the writing
+/// fail part-way) and `before_rename` run last, when the new content is safely on disk.
 fn write_with(
     path: &Path,
     if_exists: IfExists,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
+    before_rename: impl FnOnce() -> Result<(), WriteError>,
 ) -> Result<(), WriteError> {
     let failed = |source: io::Error| WriteError::Io {
         path: path.to_path_buf(),
@@ -57,7 +88,18 @@ fn write_with(
         Ok(_) if if_exists == IfExists::Refuse => {
             return Err(WriteError::Exists(path.to_path_buf()));
         }
-        Ok(metadata) if metadata.file_type().is_file() => Some(metadata),
+        Ok(metadata) if metadata.file_type().is_file() && metadata.permissions().readonly() => {
+            return Err(WriteError::ReadOnly(path.to_path_buf()));
+        }
+        Ok(metadata) if metadata.file_type().is_file() => {
+            // Whoever may not write the file may not replace it either, even where the folder
+            // would let them rename another file over it.
+            fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(failed)?;
+            Some(metadata)
+        }
         Ok(_) => return Err(WriteError::NotAFile(path.to_path_buf())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(failed(e)),
@@ -94,6 +136,7 @@ fn write_with(
         keep_owner_and_permissions(temporary.as_file(), metadata).map_err(failed)?;
     }
     temporary.as_file().sync_all().map_err(failed)?;
+    before_rename()?;
 
     match if_exists {
         IfExists::Replace => temporary.persist(path).map(drop),
@@ -167,8 +210,10 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("report.html");
         for if_exists in [IfExists::Replace, IfExists::Refuse] {
-            let error =
-                write_with(&path, if_exists, half_then_disk_full(b"0123456789")).unwrap_err();
+            let error = write_with(&path, if_exists, half_then_disk_full(b"0123456789"), || {
+                Ok(())
+            })
+            .unwrap_err();
             assert!(matches!(error, WriteError::Io { .. }), "{error:?}");
             assert_eq!(names_in(folder.path()), Vec::<String>::new());
         }
@@ -179,8 +224,13 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("plan.toml");
         fs::write(&path, "old").unwrap();
-        let error =
-            write_with(&path, IfExists::Replace, half_then_disk_full(b"new text")).unwrap_err();
+        let error = write_with(
+            &path,
+            IfExists::Replace,
+            half_then_disk_full(b"new text"),
+            || Ok(()),
+        )
+        .unwrap_err();
         assert!(matches!(error, WriteError::Io { .. }), "{error:?}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(names_in(folder.path()), ["plan.toml"]);
@@ -252,6 +302,35 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "target");
         let error = write(&link, b"new", IfExists::Refuse).unwrap_err();
         assert!(matches!(error, WriteError::Exists(_)), "{error:?}");
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_replaced() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("plan.toml");
+        fs::write(&path, "edited by someone else").unwrap();
+        let error = replace_unless_changed(&path, b"old", b"new").unwrap_err();
+        assert!(
+            matches!(error, WriteError::ChangedMeanwhile(_)),
+            "{error:?}"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "edited by someone else");
+        assert_eq!(names_in(folder.path()), ["plan.toml"]);
+        replace_unless_changed(&path, b"edited by someone else", b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("plan.toml");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        let error = write(&path, b"new", IfExists::Replace).unwrap_err();
+        assert!(matches!(error, WriteError::ReadOnly(_)), "{error:?}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
     }
 
     #[test]

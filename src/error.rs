@@ -47,4 +47,18 @@ impl CliError {
     }
 }
 
+/// A file that is not a file or is there already is the user's to sort out (exit 2); a write
+/// that failed, a read-only file or one changed meanwhile is the file system's (exit 3).
+impl From<crate::atomic::WriteError> for CliError {
+    fn from(e: crate::atomic::WriteError) -> Self {
+        use crate::atomic::WriteError;
+        match e {
+            WriteError::Exists(_) | WriteError::NotAFile(_) => CliError::Input(e.into()),
+            WriteError::ReadOnly(_) | WriteError::ChangedMeanwhile(_) | WriteError::Io { .. } => {
+                CliError::Store(e.into())
+            }
+        }
+    }
+}
+
 pub type CliResult<T> = Result<T, CliError>;

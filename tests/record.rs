@@ -676,3 +676,250 @@ fn the_readmes_monthly_round_works_as_written_on_the_bundled_plan() {
     let check = run(plan().current_dir(dir.path()).args(["check", "plans"]));
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+#[test]
+fn a_scorecard_saved_with_crlf_line_ends_and_blank_rows_is_read_as_a_spreadsheet_shows_it() {
+    let ws = Workspace::new("tables.toml", false);
+    std::fs::write(
+        ws.dir.path().join("excel.csv"),
+        "measure,date,value\r\ncaseload,2016-06-30,20\r\n\r\naudits,2016-06-30,x\r\n",
+    )
+    .unwrap();
+    let stderr = refused(&ws, &["readings", "excel.csv"]);
+    assert!(
+        stderr.contains("row 4, column 3 (value): `x` is not a number"),
+        "{stderr}"
+    );
+    std::fs::write(
+        ws.dir.path().join("excel.csv"),
+        "measure,date,value\r\ncaseload,2016-06-30,20\r\n\r\naudits,2016-06-30,12\r\n",
+    )
+    .unwrap();
+    let out = ws.record(&["readings", "excel.csv"]);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn a_scorecard_whose_first_row_names_no_measure_is_named_by_row_and_column() {
+    let ws = Workspace::new("tables.toml", false);
+    std::fs::write(
+        ws.dir.path().join("typo.csv"),
+        "measure,date,value\ncaseloda,2016-06-30,20\naudits,2016-06-30,12\n",
+    )
+    .unwrap();
+    let stderr = refused(&ws, &["readings", "typo.csv"]);
+    assert!(
+        stderr.contains("row 2, column 1 (measure): plan `record-tables` has no measure `caseloda`; did you mean `caseload`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_note_with_line_breaks_stays_one_line_in_a_crlf_file() {
+    let ws = Workspace::new("tables.toml", true);
+    ws.record(&[
+        "update",
+        "P2.1",
+        "--status",
+        "in-progress",
+        "--note",
+        "line one\nline two \"quoted\"",
+    ]);
+    let text = ws.text();
+    assert!(
+        text.contains("  note = \"line one\\nline two \\\"quoted\\\"\"\r\n"),
+        "{text}"
+    );
+    let updates = entries(&parsed(&text), "actions", "P2.1", "updates");
+    assert_eq!(
+        updates[0]["note"].as_str(),
+        Some("line one\nline two \"quoted\"")
+    );
+}
+
+#[test]
+fn dates_a_plan_file_cannot_hold_are_refused_at_once() {
+    let ws = Workspace::new("tables.toml", false);
+    for date in ["+10000-01-01", "-0005-01-01", "+70000-01-01"] {
+        let stderr = refused(
+            &ws,
+            &[
+                "update",
+                "P2.1",
+                "--status",
+                "done",
+                &format!("--date={date}"),
+            ],
+        );
+        assert!(stderr.contains("is not a date like 2016-06-30"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_entry_pasted_at_the_end_does_not_pull_new_ones_out_of_their_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    let file = dir.path().join("plans/p.toml");
+    std::fs::copy(fixture("check/appended-update.toml"), &file).unwrap();
+    let run_here = |args: &[&str]| {
+        run(plan()
+            .current_dir(dir.path())
+            .args(["--db", "s.db", "--as-of", "2016-12-01"])
+            .args(args))
+    };
+    // P1.2's only update is the one pasted after [[measures]]; a new one goes inside P1.2.
+    let out = run_here(&["update", "P1.2", "--status", "done", "--note", "Cap met"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let new = text.find("note = \"Cap met\"").unwrap();
+    assert!(new < text.find("[[measures]]").unwrap(), "{text}");
+    // The warning about the pasted update is an old one, moved by the edit: not printed again.
+    assert!(!out.stderr.contains("written after"), "{}", out.stderr);
+    let out = run_here(&["update", "P1.1", "--status", "in-progress"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn a_read_only_plan_file_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new("tables.toml", false);
+    std::fs::set_permissions(&ws.file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = ws.run(&["update", "P2.1", "--status", "in-progress"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("is read-only"), "{}", out.stderr);
+    ws.assert_unchanged();
+}
+
+#[test]
+fn a_record_command_writes_only_under_its_plans_folder() {
+    let ws = Workspace::new("tables.toml", false);
+    assert_eq!(ws.run(&["status"]).code, 0);
+    std::fs::create_dir(ws.dir.path().join("elsewhere")).unwrap();
+    let out = run(plan().current_dir(ws.dir.path()).args([
+        "--db",
+        "store.db",
+        "--plans",
+        "elsewhere",
+        "--plan",
+        "record-tables",
+        "--as-of",
+        AS_OF,
+        "update",
+        "P2.1",
+        "--status",
+        "in-progress",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("which is not under elsewhere"),
+        "{}",
+        out.stderr
+    );
+    ws.assert_unchanged();
+}
+
+#[test]
+fn the_same_fact_twice_is_refused() {
+    let ws = Workspace::new("tables.toml", false);
+    let update = [
+        "update",
+        "P2.1",
+        "--status",
+        "in-progress",
+        "--note",
+        "Started",
+    ];
+    ws.record(&update);
+    let after_once = std::fs::read(&ws.file).unwrap();
+    let out = ws.run(&update);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("already has this update on 2016-06-30"),
+        "{}",
+        out.stderr
+    );
+    let evidence = ["evidence", "P2.1", "Audit plan"];
+    ws.record(&evidence);
+    let after_evidence = std::fs::read(&ws.file).unwrap();
+    assert_ne!(after_once, after_evidence);
+    let out = ws.run(&evidence);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("already has the evidence \"Audit plan\""),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&ws.file).unwrap(), after_evidence);
+}
+
+#[test]
+fn a_reading_is_printed_and_written_exactly_as_given() {
+    let ws = Workspace::new("tables.toml", false);
+    let out = ws.record(&["reading", "audits", "0.125"]);
+    assert!(
+        out.stdout.starts_with("audits 0.125; rating"),
+        "{}",
+        out.stdout
+    );
+    assert!(ws.text().contains("  value = 0.125\n"));
+}
+
+#[test]
+fn a_dry_run_diff_of_a_path_with_spaces_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my plans");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(fixture("record/tables.toml"), folder.join("t.toml")).unwrap();
+    let out = run(plan().current_dir(dir.path()).args([
+        "--db",
+        "s.db",
+        "--plans",
+        "my plans",
+        "--as-of",
+        AS_OF,
+        "update",
+        "P2.1",
+        "--status",
+        "in-progress",
+        "--dry-run",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let patched = std::process::Command::new("patch")
+        .current_dir(dir.path())
+        .arg("-p0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(out.stdout.as_bytes())?;
+            child.wait()
+        })
+        .expect("patch runs");
+    assert!(patched.success());
+    let text = std::fs::read_to_string(folder.join("t.toml")).unwrap();
+    assert!(text.contains("status = \"in-progress\""), "{text}");
+}
+
+#[test]
+fn hostile_text_is_written_escaped_and_shown_as_text() {
+    let ws = Workspace::new("tables.toml", false);
+    let out = ws.record(&["evidence", "P2.1", "Audit\u{1b}[2J\u{202e} report\r"]);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\r'));
+    assert!(
+        out.stdout.contains("Audit\\u{1b}[2J\\u{202e} report\\u{d}"),
+        "{}",
+        out.stdout
+    );
+    let text = ws.text();
+    assert!(
+        text.contains("title = \"Audit\\u001B[2J\u{202e} report\\r\""),
+        "{text}"
+    );
+}

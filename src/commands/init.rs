@@ -53,7 +53,7 @@ fn write_new(dir: &Path, path: &Path) -> CliResult<()> {
             "{} already exists; not overwriting it (move it away or choose another folder)",
             path.display()
         )),
-        WriteError::Io { .. } => CliError::Store(e.into()),
+        other => other.into(),
     })
 }
 

@@ -159,8 +159,7 @@ pub fn record(
         }
         return Ok(Outcome::Success);
     }
-    edit::write::replace(&target.path, &bytes, edited.text.as_bytes())
-        .map_err(|e| CliError::Store(anyhow::Error::new(e)))?;
+    crate::atomic::replace_unless_changed(&target.path, &bytes, edited.text.as_bytes())?;
     let mut out = std::io::stdout().lock();
     for line in &recorded {
         writeln!(out, "{}", render::record::line(line))?;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::Outcome;
 pub use super::status::OverdueRow;
 use super::status::{ForecastSummary, forecast_summary, overdue_row, round3};
-use crate::atomic::{self, IfExists, WriteError};
+use crate::atomic::{self, IfExists};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::plan::rules::{self, Rating};
@@ -120,12 +120,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
         ReportFormat::Csv => render::report::csv(&report),
     };
     match &args.output {
-        Some(path) => {
-            atomic::write(path, text.as_bytes(), IfExists::Replace).map_err(|e| match e {
-                WriteError::Io { .. } => CliError::Store(e.into()),
-                WriteError::Exists(_) | WriteError::NotAFile(_) => CliError::Input(e.into()),
-            })?
-        }
+        Some(path) => atomic::write(path, text.as_bytes(), IfExists::Replace)?,
         None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?,
     }
     Ok(Outcome::Success)

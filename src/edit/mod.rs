@@ -1,12 +1,11 @@
 //! Writing plan files in place: each recorded fact is added to the block it belongs to with
 //! toml_edit, every other line is kept as it was, and the result is checked with the full loader
-//! before anything is written (DESIGN.md, "Writing plan files").
+//! before anything is written (DESIGN.md, "Writing plan files"); src/atomic.rs writes it.
 
 pub mod document;
 mod layout;
 pub mod lines;
 mod values;
-pub mod write;
 
 use std::collections::{BTreeSet, HashMap};
 

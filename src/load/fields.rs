@@ -392,8 +392,9 @@ fn wrong_type(key: &str, expected: &str, found: &DeValue, span: Span) -> Diagnos
 }
 
 /// The known words close enough to `word` to be likely typos of it, closest first, at most
-/// three. Case is ignored in judging closeness: people type ids in either case. For the ids a
-/// user types on the command line; `closest` serves the plan files' keys and references.
+/// three: a slip of the keyboard or two, or the start of a longer id. Case is ignored in judging
+/// closeness: people type ids in either case. For the ids a user types on the command line;
+/// `closest` serves the plan files' keys and references.
 pub fn suggestions<'k, S: AsRef<str>>(word: &str, known: &'k [S]) -> Vec<&'k str> {
     let word = word.to_lowercase();
     let allowed_edits = (word.chars().count() / 3).max(1);
@@ -402,11 +403,14 @@ pub fn suggestions<'k, S: AsRef<str>>(word: &str, known: &'k [S]) -> Vec<&'k str
         .map(|k| {
             let k = k.as_ref();
             let lower = k.to_lowercase();
-            (
-                strsim::damerau_levenshtein(&word, &lower),
-                strsim::jaro_winkler(&word, &lower),
-                k,
-            )
+            let edits = strsim::damerau_levenshtein(&word, &lower);
+            // The start of an id is as likely a typo as any: count it as one slip.
+            let edits = if !word.is_empty() && lower.starts_with(&word) {
+                edits.min(1)
+            } else {
+                edits
+            };
+            (edits, strsim::jaro_winkler(&word, &lower), k)
         })
         .filter(|&(edits, likeness, _)| edits <= allowed_edits || likeness > 0.9)
         .collect();

@@ -82,5 +82,6 @@ pub fn line(recorded: &Recorded) -> String {
         ),
         Why::Measure { latest: None, .. } => "no reading yet".to_string(),
     };
-    format!("{what}; rating{as_of} {change} ({why})")
+    // Titles and ids come from the plan file: shown as text, never obeyed by the terminal.
+    super::escape::for_terminal(&format!("{what}; rating{as_of} {change} ({why})"))
 }
