@@ -2,14 +2,16 @@
 //!
 //! A file whose size and modification time match the last sync is not read at all; one whose
 //! content hash matches is not parsed. When nothing changed, nothing is written: the database file
-//! is left exactly as it was.
+//! is left exactly as it was. A sync that has something to write takes the store's write lock,
+//! then looks at the files again and holds the lock until its commit, so two commands never sync
+//! the same change twice.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -73,44 +75,45 @@ pub fn sync(
     roots: &[PathBuf],
     synced_at: &str,
 ) -> Result<SyncReport, SyncError> {
-    let stored = stored_files(store)?;
-    let paths = load::discover(roots);
-    let mut report = SyncReport::default();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut invalid: Vec<LoadedFile> = Vec::new();
-    let mut to_read: Vec<(&PathBuf, String, Stat)> = Vec::new();
-    for path in &paths {
-        let key = file_key(path);
-        seen.insert(key.clone());
-        match stat_of(path) {
-            None => invalid.push(load::load_path(path)),
-            Some(stat) if stored.get(&key).is_some_and(|p| p.stat == stat) => report.unchanged += 1,
-            Some(stat) => to_read.push((path, key, stat)),
-        }
+    // A first look without the write lock, so that a command that finds nothing changed neither
+    // waits for another command's sync nor writes anything.
+    let first_look = Survey::take(&store.conn, roots)?;
+    if first_look.finds_nothing_to_write() {
+        return Ok(SyncReport {
+            files: Vec::new(),
+            unchanged: first_look.unchanged,
+        });
     }
-    let removed: Vec<(&String, &StoredFile)> = stored
-        .iter()
-        .filter(|(key, _)| !seen.contains(*key) && is_under_roots(key, roots))
-        .collect();
+
+    // Changed files are written while later ones are still being parsed. With a page cache large
+    // enough to hold every change until the commit, an invalid file found late rolls back without
+    // the database file ever having been written.
+    store
+        .conn
+        .pragma_update(None, "cache_size", -1_048_576)
+        .context("cannot configure the store")?;
+    let tx = store.write_transaction()?;
+    // Another command may have synced between the first look and the lock: look again.
+    let Survey {
+        stored,
+        to_read,
+        removed,
+        mut invalid,
+        unchanged,
+    } = Survey::take(&tx, roots)?;
+    let mut report = SyncReport {
+        files: Vec::new(),
+        unchanged,
+    };
     if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
         return Ok(report);
     }
     let mut plan_ids = PlanIds::new(&stored, &removed, &to_read);
 
-    // Changed files are written while later ones are still being parsed. A deferred transaction
-    // writes nothing until its first change, and with a page cache large enough to hold every
-    // change until the commit, an invalid file found late rolls back without the database file
-    // ever having been written.
-    store
-        .conn
-        .pragma_update(None, "cache_size", -1_048_576)
-        .context("cannot configure the store")?;
-    let tx = store
-        .conn
-        .transaction()
-        .context("cannot start writing to the store")?;
-    for (key, file) in &removed {
-        report.files.push(remove(&tx, key, file, synced_at)?);
+    for key in &removed {
+        report
+            .files
+            .push(remove(&tx, key, &stored[key], synced_at)?);
     }
     load::for_each_in_parallel(
         &to_read,
@@ -121,7 +124,7 @@ pub fn sync(
                 Read::Unedited(key, stat, path) => {
                     // Touched but not edited: its plan id is as stored. Remember the new stat so the
                     // next sync need not hash it.
-                    if let Some(duplicate) = plan_ids.check_unedited(&key, &stored, path) {
+                    if let Some(duplicate) = plan_ids.check_unedited(&key, &stored, &path) {
                         invalid.push(duplicate);
                         return Ok(());
                     }
@@ -152,6 +155,55 @@ pub fn sync(
     Ok(report)
 }
 
+/// What the files on disk, compared with the store's `files` table, say a sync must do.
+struct Survey {
+    stored: HashMap<String, StoredFile>,
+    /// Files to read: new or changed; with their key and stat.
+    to_read: Vec<(PathBuf, String, Stat)>,
+    /// Keys of the files whose plans are in the store but which are gone.
+    removed: Vec<String>,
+    /// Files that cannot even be looked at.
+    invalid: Vec<LoadedFile>,
+    /// Files known to be up to date without reading them.
+    unchanged: usize,
+}
+
+impl Survey {
+    fn take(conn: &Connection, roots: &[PathBuf]) -> anyhow::Result<Self> {
+        let stored = stored_files(conn)?;
+        let paths = load::discover(roots);
+        let mut unchanged = 0;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut invalid: Vec<LoadedFile> = Vec::new();
+        let mut to_read: Vec<(PathBuf, String, Stat)> = Vec::new();
+        for path in paths {
+            let key = file_key(&path);
+            seen.insert(key.clone());
+            match stat_of(&path) {
+                None => invalid.push(load::load_path(&path)),
+                Some(stat) if stored.get(&key).is_some_and(|p| p.stat == stat) => unchanged += 1,
+                Some(stat) => to_read.push((path, key, stat)),
+            }
+        }
+        let removed = stored
+            .keys()
+            .filter(|key| !seen.contains(*key) && is_under_roots(key, roots))
+            .cloned()
+            .collect();
+        Ok(Self {
+            stored,
+            to_read,
+            removed,
+            invalid,
+            unchanged,
+        })
+    }
+
+    fn finds_nothing_to_write(&self) -> bool {
+        self.to_read.is_empty() && self.removed.is_empty() && self.invalid.is_empty()
+    }
+}
+
 /// Removes the plan of a file that is gone, with its audit entry.
 fn remove(
     tx: &Transaction,
@@ -176,20 +228,20 @@ fn remove(
     )
 }
 
-enum Read<'p> {
+enum Read {
     Unreadable(LoadedFile),
-    Unedited(String, Stat, &'p Path),
+    Unedited(String, Stat, PathBuf),
     New(Candidate),
 }
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
-fn read_file<'p>(path: &'p Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read<'p> {
+fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
     let Ok(bytes) = std::fs::read(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hex::encode(Sha256::digest(&bytes));
     if previous.is_some_and(|p| p.hash == hash) {
-        return Read::Unedited(key.to_string(), stat, path);
+        return Read::Unedited(key.to_string(), stat, path.to_path_buf());
     }
     Read::New(Candidate {
         key: key.to_string(),
@@ -303,10 +355,8 @@ fn record(
     })
 }
 
-fn stored_files(store: &Store) -> anyhow::Result<HashMap<String, StoredFile>> {
-    let mut stmt = store
-        .conn
-        .prepare("SELECT path, size, mtime_ns, hash, plan_id FROM files")?;
+fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
+    let mut stmt = conn.prepare("SELECT path, size, mtime_ns, hash, plan_id FROM files")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -340,13 +390,11 @@ struct PlanIds(HashMap<String, String>);
 impl PlanIds {
     fn new(
         stored: &HashMap<String, StoredFile>,
-        removed: &[(&String, &StoredFile)],
-        to_read: &[(&PathBuf, String, Stat)],
+        removed: &[String],
+        to_read: &[(PathBuf, String, Stat)],
     ) -> Self {
-        let leaving = |key: &String| {
-            removed.iter().any(|(gone, _)| *gone == key)
-                || to_read.iter().any(|(_, read, _)| read == key)
-        };
+        let leaving =
+            |key: &String| removed.contains(key) || to_read.iter().any(|(_, read, _)| read == key);
         Self(
             stored
                 .iter()
