@@ -71,7 +71,7 @@ impl GlobalArgs {
 
 /// Opens the store and brings it up to date with `roots` (the `--plans` path by default). When a
 /// plan file is invalid, its diagnostics are printed as `plan check` prints them and nothing is
-/// written.
+/// written. The command's queries then read one snapshot of the store (`Store::read_snapshot`).
 pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
     let mut store = Store::open(&global.db_path()).map_err(CliError::Store)?;
     let synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -81,7 +81,10 @@ pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, 
         roots
     };
     match store::sync::sync(&mut store, roots, &synced_at) {
-        Ok(report) => Ok((store, report)),
+        Ok(report) => {
+            store.read_snapshot().map_err(CliError::Store)?;
+            Ok((store, report))
+        }
         Err(SyncError::Invalid(files)) => {
             check::print_human(&files, global.color_for(Stream::Stderr))?;
             if let Some(summary) = check::Tally::of(&files).summary() {

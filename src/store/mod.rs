@@ -56,8 +56,14 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;")
             .with_context(context)?;
-        if schema::needs_migration(&conn).with_context(context)? {
+        let migrating = schema::needs_migration(&conn)
+            .map_err(|e| explain_read_only_folder(e, path))
+            .with_context(context)?;
+        if migrating {
             schema::choose_page_size(&conn).with_context(context)?;
+        }
+        use_write_ahead_log(&conn);
+        if migrating {
             schema::migrate(begin_writing(&mut conn, path)?).with_context(context)?;
         }
         Ok(Self {
@@ -67,9 +73,24 @@ impl Store {
     }
 
     /// Starts a transaction that may write, holding the store's write lock from its start, so that
-    /// it waits its turn behind other writers (docs/store.md, "Many commands at once").
+    /// it waits its turn behind other writers (docs/store.md, "Many commands at once"). A read
+    /// snapshot begun with `read_snapshot` is ended first.
     pub fn write_transaction(&mut self) -> anyhow::Result<Transaction<'_>> {
+        if !self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("COMMIT")
+                .context("cannot end the read snapshot")?;
+        }
         begin_writing(&mut self.conn, &self.path)
+    }
+
+    /// Makes every query from here on read one snapshot of the store, whatever other commands
+    /// commit meanwhile, so that a report never mixes two syncs. The snapshot lasts until the
+    /// store is dropped or `write_transaction` is called.
+    pub fn read_snapshot(&self) -> anyhow::Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .context("cannot start reading the store")
     }
 }
 
@@ -87,6 +108,36 @@ fn begin_writing<'c>(conn: &'c mut Connection, path: &Path) -> anyhow::Result<Tr
                 path.display()
             )),
         })
+}
+
+/// Write-ahead logging lets commands read the store while another writes to it (docs/store.md
+/// says why it was chosen). The mode is kept in the file, so this writes only the first time. A
+/// store that cannot be switched, such as a read-only file, keeps its rollback journal, which
+/// is as safe; readers then wait for writers.
+fn use_write_ahead_log(conn: &Connection) {
+    let _ =
+        conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get::<_, String>(0));
+}
+
+/// Even to read a store in write-ahead-log mode, SQLite needs to create the shared-memory file
+/// beside it; in a read-only folder it reports "attempt to write a readonly database", which
+/// does not say what to do.
+fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let read_only_folder = error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .filter_map(rusqlite::Error::sqlite_error)
+        .any(|e| e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY);
+    if !read_only_folder {
+        return error;
+    }
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    anyhow::anyhow!(
+        "its folder {} is read-only, and the store's write-ahead log (files ending -wal and -shm) \
+         must be beside it even to read it; make the folder writable, or copy the store into one \
+         that is",
+        folder.unwrap_or(Path::new(".")).display()
+    )
 }
 
 #[cfg(test)]
@@ -110,5 +161,45 @@ mod tests {
                 path.display()
             )
         );
+    }
+
+    #[test]
+    fn a_snapshot_ignores_later_commits_until_its_command_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db");
+        let mut reader = Store::open(&path).unwrap();
+        let mut writer = Store::open(&path).unwrap();
+        let entries = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+                .unwrap()
+        };
+        reader.read_snapshot().unwrap();
+        assert_eq!(entries(&reader.conn), 0);
+        let tx = writer.write_transaction().unwrap();
+        tx.execute(
+            "INSERT INTO audit (synced_at, file, hash, plan_id, event)
+             VALUES ('2016-07-01T09:30:00Z', 'plan.toml', '', 'p', 'added')",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(entries(&reader.conn), 0);
+        let tx = reader.write_transaction().unwrap();
+        assert_eq!(entries(&tx), 1);
+    }
+
+    #[test]
+    fn a_new_store_uses_the_write_ahead_log_and_large_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("plan.db")).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let page_size: u32 = store
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), page_size), ("wal", 16384));
     }
 }
