@@ -81,10 +81,20 @@ fn plans_folder(dir: &Path) -> PathBuf {
 }
 
 /// Writes `text` to `path` the way editors and `plan` do: a temporary file in the same folder
-/// (not `*.toml`, so a sync never sees it), then a rename over the old file.
+/// (not `*.toml`, so a sync never sees it), then a rename over the old file. When the size is
+/// unchanged, the old file's modification time is kept too, as `cp -p` and sync clients do, so
+/// that only the content tells the versions apart.
 fn write_atomically(path: &Path, text: &str) {
     let temporary = path.with_extension("toml.partial");
     std::fs::write(&temporary, text).unwrap();
+    let old = std::fs::metadata(path).unwrap();
+    if old.len() == text.len() as u64 {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&temporary)
+            .unwrap();
+        file.set_modified(old.modified().unwrap()).unwrap();
+    }
     std::fs::rename(&temporary, path).unwrap();
 }
 
