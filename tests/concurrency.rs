@@ -1,5 +1,7 @@
-//! Many `plan` processes on one store at once: every command waits its turn and succeeds, a new
-//! store's schema is created once, and the store ends equal to a fresh import of the files.
+//! Many `plan` processes on one store at once, and imports killed part-way: every command waits
+//! its turn and succeeds, a new store's schema is created once, the store ends equal to a fresh
+//! import of the files, and a killed import leaves the store as it was before or after it, never
+//! in between (docs/store.md, "Many commands at once, and crashes").
 
 mod common;
 
@@ -7,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::fixture;
 use rusqlite::Connection;
@@ -45,6 +47,8 @@ const MIX: &[Job] = &[
 
 const WORKERS: usize = 8;
 const RUNS_PER_WORKER: usize = 6;
+/// How many imports the crash test kills before they finish.
+const KILLS: usize = 20;
 
 /// The binary with a cleared environment, a store, plans and a fixed date.
 fn plan(db: &Path, plans: &Path) -> Command {
@@ -331,4 +335,109 @@ fn commands_creating_a_new_store_at_once_create_it_once() {
         );
         assert_eq!(integrity(&db), "ok");
     }
+}
+
+/// A folder of plans big enough that an import takes a while: copies of the Sunderland plan.
+fn big_plans_folder(dir: &Path, copies: usize) -> PathBuf {
+    let plans = dir.join("big");
+    std::fs::create_dir_all(&plans).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/sunderland.toml"),
+    )
+    .unwrap();
+    for i in 0..copies {
+        let copy = text.replace(
+            "id = \"sunderland-childrens-services\"",
+            &format!("id = \"copy-{i}\""),
+        );
+        std::fs::write(plans.join(format!("copy-{i}.toml")), copy).unwrap();
+    }
+    plans
+}
+
+#[test]
+fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = big_plans_folder(dir.path(), 3);
+    let before = dir.path().join("before.db");
+    assert_eq!(
+        output_of(plan(&before, &plans).arg("import")).status.code(),
+        Some(0)
+    );
+    // Every file changes: the import rewrites every plan and adds an audit entry for each.
+    for entry in std::fs::read_dir(&plans).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("status = \"in-progress\"", "status = \"blocked\"");
+        std::fs::write(&path, text).unwrap();
+    }
+    let after = dir.path().join("after.db");
+    std::fs::copy(&before, &after).unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        output_of(plan(&after, &plans).arg("import")).status.code(),
+        Some(0)
+    );
+    let import_time = started.elapsed().as_micros() as u64;
+    let history = ["audit.synced_at", "files.synced_at"];
+    let (old, new) = (contents(&before, &history), contents(&after, &history));
+    assert_ne!(old, new);
+
+    // Half the kills land anywhere before `commit_at`, half close to it. `commit_at` is when an
+    // import commits, learnt as the attempts go (a kill that left the store as before came too
+    // early, one that left it as after too late), so that kills reach the commit, where a store
+    // could be damaged, whatever the speed of the machine and its load.
+    let mut random = Random(1653);
+    let mut commit_at = import_time;
+    let step = import_time / 10 + 1;
+    let (mut killed, mut killed_while_writing) = (0, 0);
+    let mut attempt = 0;
+    while killed < KILLS {
+        attempt += 1;
+        assert!(
+            attempt <= 4 * KILLS,
+            "only {killed} of {attempt} imports were killed before they finished"
+        );
+        let db = dir.path().join(format!("killed-{attempt}.db"));
+        std::fs::copy(&before, &db).unwrap();
+        let mut child = plan(&db, &plans)
+            .arg("import")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = if attempt % 2 == 0 {
+            random.below(commit_at + 1)
+        } else {
+            commit_at.saturating_sub(step) + random.below(2 * step + 1)
+        };
+        std::thread::sleep(Duration::from_micros(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let status = child.wait().unwrap();
+        assert!(!finished || status.success(), "attempt {attempt}: {status}");
+        let log = db.with_extension("db-wal");
+        if !finished && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+            killed_while_writing += 1;
+        }
+        assert_eq!(integrity(&db), "ok", "attempt {attempt}");
+        let found = contents(&db, &history);
+        assert!(
+            found == old || found == new,
+            "attempt {attempt}, killed after {delay} µs: the store is neither as before nor as after"
+        );
+        if found == old {
+            commit_at += step / 2;
+        } else {
+            commit_at = commit_at.saturating_sub(step / 2);
+        }
+    }
+    eprintln!(
+        "{killed} of {attempt} imports killed, {killed_while_writing} of them while writing to the store"
+    );
 }
