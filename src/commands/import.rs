@@ -9,11 +9,16 @@ use super::Outcome;
 use crate::cli::GlobalArgs;
 use crate::error::CliResult;
 use crate::render;
+use crate::store::sync::Reading;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Plan files or folders [default: the --plans path]
     pub paths: Vec<PathBuf>,
+    /// Read and hash every file, even one whose size and modification time are unchanged (after
+    /// copying files with their times kept, e.g. `cp -p`, `rsync -a`)
+    #[arg(long)]
+    pub rehash: bool,
     #[arg(long, value_enum, default_value_t = ImportFormat::Table)]
     pub format: ImportFormat,
 }
@@ -25,7 +30,12 @@ pub enum ImportFormat {
 }
 
 pub fn cmd_import(global: &GlobalArgs, args: &ImportArgs) -> CliResult<Outcome> {
-    let (_store, report) = super::open_synced(global, &args.paths)?;
+    let reading = if args.rehash {
+        Reading::All
+    } else {
+        Reading::Changed
+    };
+    let (_store, report) = super::open_synced_reading(global, &args.paths, reading)?;
     let text = match args.format {
         ImportFormat::Table => render::import::text(&report),
         ImportFormat::Json => render::json::to_string(&render::import::json(&report)),

@@ -28,7 +28,7 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::error::{CliError, CliResult};
 use crate::plan::Plan;
 use crate::render::Stream;
-use crate::store::sync::{SyncError, SyncReport};
+use crate::store::sync::{Reading, SyncError, SyncReport};
 use crate::store::{self, Store};
 
 /// How a command that did not fail ended.
@@ -82,17 +82,28 @@ impl GlobalArgs {
 
 /// Opens the store and brings it up to date with `roots` (the `--plans` path by default). When a
 /// plan file is invalid, its diagnostics are printed as `plan check` prints them and nothing is
-/// written.
+/// written. The command's queries then read one snapshot of the store (`Store::read_snapshot`).
 pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
+    open_synced_reading(global, roots, Reading::Changed)
+}
+
+/// `open_synced`, reading the plan files that `reading` says.
+pub fn open_synced_reading(
+    global: &GlobalArgs,
+    roots: &[PathBuf],
+    reading: Reading,
+) -> CliResult<(Store, SyncReport)> {
     let mut store = Store::open(&global.db_path()).map_err(CliError::Store)?;
-    let synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let roots = if roots.is_empty() {
         std::slice::from_ref(&global.plans)
     } else {
         roots
     };
-    match store::sync::sync(&mut store, roots, &synced_at) {
-        Ok(report) => Ok((store, report)),
+    match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
+        Ok(report) => {
+            store.read_snapshot().map_err(CliError::Store)?;
+            Ok((store, report))
+        }
         Err(SyncError::Invalid(files)) => {
             check::print_human(&files, global.color_for(Stream::Stderr))?;
             if let Some(summary) = check::Tally::of(&files).summary() {

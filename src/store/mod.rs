@@ -8,15 +8,32 @@ pub mod timeline;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 /// Where the store lives when neither `--db` nor `PLAN_DB` says.
 pub const DEFAULT_PATH: &str = ".plan/plan.db";
 
+/// How long a command waits for the other commands writing to the store before it gives up. A
+/// first import of the largest plans takes seconds (docs/performance.md), and several commands may
+/// be queued behind it: waiting is what a user wants, a failure only when something is stuck.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub struct Store {
     pub conn: Connection,
+    pub path: PathBuf,
+}
+
+/// The store stayed locked by other commands for longer than `BUSY_TIMEOUT`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the store {} is busy: other plan commands kept it locked for more than {} seconds; \
+     try again when they have finished",
+    path.display(), BUSY_TIMEOUT.as_secs()
+)]
+pub struct Busy {
     pub path: PathBuf,
 }
 
@@ -36,16 +53,158 @@ impl Store {
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file. Reading through a memory map
         // saves a copy of every page that a query across all plans touches.
-        conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 1073741824;",
-        )
-        .with_context(context)?;
-        if schema::needs_migration(&conn).with_context(context)? {
-            schema::migrate(&mut conn).with_context(context)?;
+        conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;")
+            .with_context(context)?;
+        let migrating = schema::needs_migration(&conn)
+            .map_err(|e| explain_read_only_folder(e, path))
+            .with_context(context)?;
+        if migrating {
+            schema::choose_page_size(&conn).with_context(context)?;
+        }
+        use_write_ahead_log(&conn);
+        if migrating {
+            schema::migrate(begin_writing(&mut conn, path)?).with_context(context)?;
         }
         Ok(Self {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Starts a transaction that may write, holding the store's write lock from its start, so that
+    /// it waits its turn behind other writers (docs/store.md, "Many commands at once"). A read
+    /// snapshot begun with `read_snapshot` is ended first.
+    pub fn write_transaction(&mut self) -> anyhow::Result<Transaction<'_>> {
+        if !self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("COMMIT")
+                .context("cannot end the read snapshot")?;
+        }
+        begin_writing(&mut self.conn, &self.path)
+    }
+
+    /// Makes every query from here on read one snapshot of the store, whatever other commands
+    /// commit meanwhile, so that a report never mixes two syncs. The snapshot lasts until the
+    /// store is dropped or `write_transaction` is called.
+    pub fn read_snapshot(&self) -> anyhow::Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .context("cannot start reading the store")
+    }
+}
+
+/// `BEGIN IMMEDIATE`: a transaction that takes the write lock at once, waiting up to
+/// `BUSY_TIMEOUT` for it. A deferred transaction that reads and then writes would instead fail
+/// at once when another command holds the lock: SQLite cannot wait for that upgrade.
+fn begin_writing<'c>(conn: &'c mut Connection, path: &Path) -> anyhow::Result<Transaction<'c>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) => anyhow::Error::new(Busy {
+                path: path.to_path_buf(),
+            }),
+            _ => anyhow::Error::new(e).context(format!(
+                "cannot start writing to the store {}",
+                path.display()
+            )),
+        })
+}
+
+/// Write-ahead logging lets commands read the store while another writes to it (docs/store.md
+/// says why it was chosen). The mode is kept in the file, so this writes only the first time. A
+/// store that cannot be switched, such as a read-only file, keeps its rollback journal, which
+/// is as safe; readers then wait for writers.
+fn use_write_ahead_log(conn: &Connection) {
+    let _ =
+        conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get::<_, String>(0));
+}
+
+/// Even to read a store in write-ahead-log mode, SQLite needs to create the shared-memory file
+/// beside it; in a read-only folder it reports "attempt to write a readonly database", which
+/// does not say what to do.
+fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let read_only_folder = error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+        .filter_map(rusqlite::Error::sqlite_error)
+        .any(|e| e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY);
+    if !read_only_folder {
+        return error;
+    }
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    anyhow::anyhow!(
+        "its folder {} is read-only, and the store's write-ahead log (files ending -wal and -shm) \
+         must be beside it even to read it; make the folder writable, or copy the store into one \
+         that is",
+        folder.unwrap_or(Path::new(".")).display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_that_waits_too_long_names_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db");
+        let mut holder = Store::open(&path).unwrap();
+        let mut waiter = Store::open(&path).unwrap();
+        waiter.conn.busy_timeout(Duration::from_millis(10)).unwrap();
+        let _lock = holder.write_transaction().unwrap();
+        let error = waiter.write_transaction().err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the store {} is busy: other plan commands kept it locked for more than 60 seconds; \
+                 try again when they have finished",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_snapshot_ignores_later_commits_until_its_command_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db");
+        let mut reader = Store::open(&path).unwrap();
+        let mut writer = Store::open(&path).unwrap();
+        let entries = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+                .unwrap()
+        };
+        reader.read_snapshot().unwrap();
+        assert_eq!(entries(&reader.conn), 0);
+        let tx = writer.write_transaction().unwrap();
+        tx.execute(
+            "INSERT INTO audit (synced_at, file, hash, plan_id, event)
+             VALUES ('2016-07-01T09:30:00Z', 'plan.toml', '', 'p', 'added')",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(entries(&reader.conn), 0);
+        let tx = reader.write_transaction().unwrap();
+        assert_eq!(entries(&tx), 1);
+    }
+
+    #[test]
+    fn a_new_store_uses_the_write_ahead_log_and_large_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("plan.db")).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let number = |pragma: &str| -> i64 {
+            store
+                .conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(mode, "wal");
+        assert_eq!(number("page_size"), 16384);
+        // FULL: each commit waits for the disk, which the crash guarantee of docs/store.md needs.
+        assert_eq!(number("synchronous"), 2);
     }
 }

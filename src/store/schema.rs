@@ -3,7 +3,7 @@
 //! The schema is documented for people in docs/store.md.
 
 use anyhow::Context;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 /// Migration `i` brings a database from version `i` to version `i + 1`.
 const MIGRATIONS: &[&str] = &[V1];
@@ -194,6 +194,11 @@ pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
 
 /// Refuses a database from the future; says whether migrations are needed.
 pub fn needs_migration(conn: &Connection) -> anyhow::Result<bool> {
+    Ok(known_version(conn)? < SCHEMA_VERSION)
+}
+
+/// The database's schema version, when this binary knows it.
+fn known_version(conn: &Connection) -> anyhow::Result<u32> {
     let found = version(conn).context("cannot read the store's schema version")?;
     if found > SCHEMA_VERSION {
         return Err(SchemaError::Newer {
@@ -202,18 +207,27 @@ pub fn needs_migration(conn: &Connection) -> anyhow::Result<bool> {
         }
         .into());
     }
-    Ok(found < SCHEMA_VERSION)
+    Ok(found)
 }
 
-/// Brings the schema up to date in one transaction.
-pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+/// Gives a new, empty database its page size, which only takes effect before its first table.
+/// Larger pages mean fewer of them to read when a query crosses every plan (measured in
+/// docs/performance.md).
+pub fn choose_page_size(conn: &Connection) -> anyhow::Result<()> {
     if version(conn)? == 0 {
-        // Only a new, empty database takes a page size. Larger pages mean fewer of them to read
-        // when a query crosses every plan (measured in docs/performance.md).
         conn.pragma_update(None, "page_size", 16384)?;
     }
-    let tx = conn.transaction()?;
-    let found = version(&tx)?;
+    Ok(())
+}
+
+/// Brings the schema up to date in `tx`, a transaction holding the write lock, and commits.
+pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
+    // Look again under the lock: another command may have migrated since `needs_migration` looked,
+    // as when two commands create a new store at once. Only the first creates the schema.
+    let found = known_version(&tx)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)
             .with_context(|| format!("cannot migrate the store from schema {from}"))?;

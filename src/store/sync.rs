@@ -1,15 +1,19 @@
 //! Bringing the store up to date with the plan files, in one transaction, recording what changed.
 //!
-//! A file whose size and modification time match the last sync is not read at all; one whose
-//! content hash matches is not parsed. When nothing changed, nothing is written: the database file
-//! is left exactly as it was.
+//! A file whose size and modification time match the last sync is not read at all, unless it was
+//! modified so close to when it was read that it may have changed again unseen; one whose content
+//! hash matches is not parsed. When nothing changed, nothing is written: the database file is left
+//! exactly as it was. A sync that has something to write takes the store's write lock, then looks
+//! at the files again and holds the lock until its commit, so two commands never sync the same
+//! change twice.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
-use rusqlite::{OptionalExtension, Transaction, params};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -56,6 +60,8 @@ struct StoredFile {
     stat: Stat,
     hash: String,
     plan_id: String,
+    /// When its content was last read (RFC 3339, to the second).
+    synced_at: String,
 }
 
 /// A file to (re)load: its content is new to the store.
@@ -66,51 +72,75 @@ struct Candidate {
     loaded: LoadedFile,
 }
 
-/// Syncs the store with the plan files under `roots` (files, or folders of `*.toml`).
-/// `synced_at` is recorded in the audit trail as the time the changes were observed.
+/// Which files a sync reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// New files, files whose size or modification time changed, and files that could have
+    /// changed without either moving (see `is_racy`).
+    Changed,
+    /// Every file, whatever its size and modification time say (`plan import --rehash`).
+    All,
+}
+
+/// How close a file's modification time must be to the time it was read, or to now, for the file
+/// to be hashed again although its size and modification time are unchanged: a few seconds covers
+/// the coarsest clocks of common file systems (FAT keeps times to 2 s) and `synced_at` being kept
+/// to the second.
+const RACY_WINDOW_NS: i64 = 3_000_000_000;
+
+/// Syncs the store with the plan files under `roots` (files, or folders of `*.toml`). `now` is
+/// recorded in the audit trail as the time the changes were observed.
 pub fn sync(
     store: &mut Store,
     roots: &[PathBuf],
-    synced_at: &str,
+    now: DateTime<Utc>,
+    reading: Reading,
 ) -> Result<SyncReport, SyncError> {
-    let stored = stored_files(store)?;
-    let paths = load::discover(roots);
-    let mut report = SyncReport::default();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut invalid: Vec<LoadedFile> = Vec::new();
-    let mut to_read: Vec<(&PathBuf, String, Stat)> = Vec::new();
-    for path in &paths {
-        let key = file_key(path);
-        seen.insert(key.clone());
-        match stat_of(path) {
-            None => invalid.push(load::load_path(path)),
-            Some(stat) if stored.get(&key).is_some_and(|p| p.stat == stat) => report.unchanged += 1,
-            Some(stat) => to_read.push((path, key, stat)),
-        }
+    // A first look without the write lock, so that a command that finds nothing changed neither
+    // waits for another command's sync nor writes anything.
+    let first_look = Survey::take(&store.conn, roots, now, reading)?;
+    if first_look.finds_nothing_to_write() {
+        return Ok(SyncReport {
+            files: Vec::new(),
+            unchanged: first_look.unchanged + first_look.to_read.len(),
+        });
     }
-    let removed: Vec<(&String, &StoredFile)> = stored
-        .iter()
-        .filter(|(key, _)| !seen.contains(*key) && is_under_roots(key, roots))
-        .collect();
-    if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
-        return Ok(report);
-    }
-    let mut plan_ids = PlanIds::new(&stored, &removed, &to_read);
 
-    // Changed files are written while later ones are still being parsed. A deferred transaction
-    // writes nothing until its first change, and with a page cache large enough to hold every
-    // change until the commit, an invalid file found late rolls back without the database file
-    // ever having been written.
+    // Changed files are written while later ones are still being parsed. With a page cache large
+    // enough to hold every change until the commit, an invalid file found late rolls back without
+    // the database file ever having been written.
     store
         .conn
         .pragma_update(None, "cache_size", -1_048_576)
         .context("cannot configure the store")?;
-    let tx = store
-        .conn
-        .transaction()
-        .context("cannot start writing to the store")?;
-    for (key, file) in &removed {
-        report.files.push(remove(&tx, key, file, synced_at)?);
+    let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let synced_at = synced_at.as_str();
+    let tx = store.write_transaction()?;
+    // Another command may have synced between the first look and the lock: look again.
+    let Survey {
+        stored,
+        to_read,
+        removed,
+        mut invalid,
+        unchanged,
+    } = Survey::take(&tx, roots, now, reading)?;
+    let mut report = SyncReport {
+        files: Vec::new(),
+        unchanged,
+    };
+    if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
+        return Ok(report);
+    }
+    let mut plan_ids = PlanIds::new(&stored, &removed, &to_read);
+    // Files read again only because they were racy, found as they were: recorded as read now only
+    // if the sync writes anyway, so that a sync that found nothing changed writes nothing.
+    let mut confirmed: Vec<String> = Vec::new();
+    let mut touched = 0;
+
+    for key in &removed {
+        report
+            .files
+            .push(remove(&tx, key, &stored[key], synced_at)?);
     }
     load::for_each_in_parallel(
         &to_read,
@@ -119,16 +149,22 @@ pub fn sync(
             match outcome {
                 Read::Unreadable(loaded) => invalid.push(loaded),
                 Read::Unedited(key, stat, path) => {
-                    // Touched but not edited: its plan id is as stored. Remember the new stat so the
-                    // next sync need not hash it.
-                    if let Some(duplicate) = plan_ids.check_unedited(&key, &stored, path) {
+                    // Not edited: its plan id is as stored.
+                    if let Some(duplicate) = plan_ids.check_unedited(&key, &stored, &path) {
                         invalid.push(duplicate);
                         return Ok(());
                     }
                     report.unchanged += 1;
+                    if stored.get(&key).is_some_and(|s| s.stat == stat) {
+                        confirmed.push(key);
+                        return Ok(());
+                    }
+                    // Touched but not edited: remember the new stat so the next sync need not hash
+                    // it.
+                    touched += 1;
                     tx.execute(
-                        "UPDATE files SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
-                        params![key, stat.size, stat.mtime_ns],
+                        "UPDATE files SET size = ?2, mtime_ns = ?3, synced_at = ?4 WHERE path = ?1",
+                        params![key, stat.size, stat.mtime_ns, synced_at],
                     )
                     .context("cannot update the store")?;
                 }
@@ -148,8 +184,105 @@ pub fn sync(
         // Dropping the transaction rolls it back.
         return Err(SyncError::Invalid(invalid));
     }
+    if report.files.is_empty() && touched == 0 {
+        return Ok(report);
+    }
+    for key in &confirmed {
+        tx.execute(
+            "UPDATE files SET synced_at = ?2 WHERE path = ?1",
+            params![key, synced_at],
+        )
+        .context("cannot update the store")?;
+    }
     tx.commit().context("cannot commit the sync to the store")?;
     Ok(report)
+}
+
+/// What the files on disk, compared with the store's `files` table, say a sync must do.
+struct Survey {
+    stored: HashMap<String, StoredFile>,
+    /// Files to read: new, changed, or possibly changed; with their key and stat.
+    to_read: Vec<(PathBuf, String, Stat)>,
+    /// Keys of the files whose plans are in the store but which are gone.
+    removed: Vec<String>,
+    /// Files that cannot even be looked at.
+    invalid: Vec<LoadedFile>,
+    /// Files known to be up to date without reading them.
+    unchanged: usize,
+}
+
+impl Survey {
+    fn take(
+        conn: &Connection,
+        roots: &[PathBuf],
+        now: DateTime<Utc>,
+        reading: Reading,
+    ) -> anyhow::Result<Self> {
+        let stored = stored_files(conn)?;
+        let paths = load::discover(roots);
+        let mut unchanged = 0;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut invalid: Vec<LoadedFile> = Vec::new();
+        let mut to_read: Vec<(PathBuf, String, Stat)> = Vec::new();
+        for path in paths {
+            let key = file_key(&path);
+            seen.insert(key.clone());
+            let up_to_date = |stat: &Stat| {
+                reading == Reading::Changed
+                    && stored
+                        .get(&key)
+                        .is_some_and(|p| p.stat == *stat && !is_racy(p, now))
+            };
+            match stat_of(&path) {
+                None => invalid.push(load::load_path(&path)),
+                Some(stat) if up_to_date(&stat) => unchanged += 1,
+                Some(stat) => to_read.push((path, key, stat)),
+            }
+        }
+        let removed = stored
+            .keys()
+            .filter(|key| !seen.contains(*key) && is_under_roots(key, roots))
+            .cloned()
+            .collect();
+        Ok(Self {
+            stored,
+            to_read,
+            removed,
+            invalid,
+            unchanged,
+        })
+    }
+
+    /// Nothing to write: no file is gone or unreadable, and every file to read is one whose size
+    /// and modification time are as stored and whose content, hashed again, is too.
+    fn finds_nothing_to_write(&self) -> bool {
+        self.removed.is_empty()
+            && self.invalid.is_empty()
+            && self.to_read.iter().all(|(path, key, stat)| {
+                self.stored.get(key).is_some_and(|stored| {
+                    stored.stat == *stat
+                        && std::fs::read(path).is_ok_and(|bytes| hash_of(&bytes) == stored.hash)
+                })
+            })
+    }
+}
+
+/// Whether a file whose size and modification time are as stored may still have changed: its
+/// modification time is within `RACY_WINDOW_NS` of when it was last read (or later), or of now.
+/// File systems keep modification times to a tick of their clock, so a file written again within
+/// the tick in which it was read keeps its time; with the same size, only its content tells. This
+/// is git's "racy" rule.
+fn is_racy(stored: &StoredFile, now: DateTime<Utc>) -> bool {
+    let read_at = DateTime::parse_from_rfc3339(&stored.synced_at)
+        .ok()
+        .and_then(|t| t.timestamp_nanos_opt());
+    let now = now.timestamp_nanos_opt().unwrap_or(i64::MAX);
+    let mtime = stored.stat.mtime_ns;
+    read_at.is_none_or(|read_at| mtime > read_at - RACY_WINDOW_NS) || mtime > now - RACY_WINDOW_NS
+}
+
+fn hash_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Removes the plan of a file that is gone, with its audit entry.
@@ -176,20 +309,20 @@ fn remove(
     )
 }
 
-enum Read<'p> {
+enum Read {
     Unreadable(LoadedFile),
-    Unedited(String, Stat, &'p Path),
+    Unedited(String, Stat, PathBuf),
     New(Candidate),
 }
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
-fn read_file<'p>(path: &'p Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read<'p> {
+fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
     let Ok(bytes) = std::fs::read(path) else {
         return Read::Unreadable(load::load_path(path));
     };
-    let hash = hex::encode(Sha256::digest(&bytes));
+    let hash = hash_of(&bytes);
     if previous.is_some_and(|p| p.hash == hash) {
-        return Read::Unedited(key.to_string(), stat, path);
+        return Read::Unedited(key.to_string(), stat, path.to_path_buf());
     }
     Read::New(Candidate {
         key: key.to_string(),
@@ -303,10 +436,9 @@ fn record(
     })
 }
 
-fn stored_files(store: &Store) -> anyhow::Result<HashMap<String, StoredFile>> {
-    let mut stmt = store
-        .conn
-        .prepare("SELECT path, size, mtime_ns, hash, plan_id FROM files")?;
+fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
+    let mut stmt =
+        conn.prepare("SELECT path, size, mtime_ns, hash, plan_id, synced_at FROM files")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -317,6 +449,7 @@ fn stored_files(store: &Store) -> anyhow::Result<HashMap<String, StoredFile>> {
                 },
                 hash: r.get(3)?,
                 plan_id: r.get(4)?,
+                synced_at: r.get(5)?,
             },
         ))
     })?;
@@ -340,13 +473,11 @@ struct PlanIds(HashMap<String, String>);
 impl PlanIds {
     fn new(
         stored: &HashMap<String, StoredFile>,
-        removed: &[(&String, &StoredFile)],
-        to_read: &[(&PathBuf, String, Stat)],
+        removed: &[String],
+        to_read: &[(PathBuf, String, Stat)],
     ) -> Self {
-        let leaving = |key: &String| {
-            removed.iter().any(|(gone, _)| *gone == key)
-                || to_read.iter().any(|(_, read, _)| read == key)
-        };
+        let leaving =
+            |key: &String| removed.contains(key) || to_read.iter().any(|(_, read, _)| read == key);
         Self(
             stored
                 .iter()

@@ -1,0 +1,471 @@
+//! Many `plan` processes on one store at once, and imports killed part-way: every command waits
+//! its turn and succeeds, a new store's schema is created once, the store ends equal to a fresh
+//! import of the files, and a killed import leaves the store as it was before or after it, never
+//! in between (docs/store.md, "Many commands at once, and crashes").
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::fixture;
+use rusqlite::Connection;
+
+const AS_OF: &str = "2016-06-30";
+
+/// One command a worker runs, and the exit codes its input allows.
+struct Job {
+    args: &'static [&'static str],
+    codes: &'static [i32],
+    /// What the command may say when it refuses, with exit code 3, because another command changed
+    /// its plan file meanwhile: a command that writes plan files refuses rather than overwrite
+    /// another's edit. Any other exit code 3, such as a store that failed, fails the test.
+    refusal: Option<&'static str>,
+}
+
+impl Job {
+    fn ended_as_allowed(&self, out: &Output) -> bool {
+        let code = out.status.code();
+        let refused = || {
+            self.refusal
+                .is_some_and(|r| String::from_utf8_lossy(&out.stderr).contains(r))
+        };
+        code.is_some_and(|c| self.codes.contains(&c)) || (code == Some(3) && refused())
+    }
+}
+
+/// What the workers run against one store while plan files change. A command that records a fact
+/// in a plan file belongs here too, as one more line: the final comparison is with a fresh import
+/// of whatever the files say at the end. For example (two such commands on one file may refuse):
+///
+/// ```text
+/// Job {
+///     args: &["update", "P3.2", "--plan", "sunderland-childrens-services", "--status",
+///             "in-progress", "--note", "Still cleansing"],
+///     codes: &[0],
+///     refusal: Some("changed on disk while it was being edited"),
+/// },
+/// ```
+const MIX: &[Job] = &[
+    Job {
+        args: &["status", "--plan", "small"],
+        codes: &[0],
+        refusal: None,
+    },
+    Job {
+        args: &["import"],
+        codes: &[0],
+        refusal: None,
+    },
+    Job {
+        args: &["list", "--format", "json"],
+        codes: &[0],
+        refusal: None,
+    },
+    // The Sunderland plan has overdue actions on AS_OF, and no edit below changes that.
+    Job {
+        args: &["overdue"],
+        codes: &[1],
+        refusal: None,
+    },
+];
+
+const WORKERS: usize = 8;
+const RUNS_PER_WORKER: usize = 6;
+/// How many imports the crash test kills before they finish.
+const KILLS: usize = 20;
+
+/// The binary with a cleared environment, a store, plans and a fixed date.
+fn plan(db: &Path, plans: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plan"));
+    cmd.env_clear()
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120")
+        .arg("--db")
+        .arg(db)
+        .arg("--plans")
+        .arg(plans)
+        .arg("--as-of")
+        .arg(AS_OF);
+    cmd
+}
+
+fn output_of(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null())
+        .output()
+        .expect("the plan binary runs")
+}
+
+/// A folder of plans: the Sunderland plan and the small fixture, which the tests edit.
+fn plans_folder(dir: &Path) -> PathBuf {
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/sunderland.toml"),
+        plans.join("sunderland.toml"),
+    )
+    .unwrap();
+    std::fs::copy(fixture("plans/small.toml"), plans.join("small.toml")).unwrap();
+    plans
+}
+
+/// Writes `text` to `path` the way editors and `plan` do: a temporary file in the same folder
+/// (not `*.toml`, so a sync never sees it), then a rename over the old file. When the size is
+/// unchanged, the old file's modification time is kept too, as `cp -p` and sync clients do, so
+/// that only the content tells the versions apart.
+fn write_atomically(path: &Path, text: &str) {
+    let temporary = path.with_extension("toml.partial");
+    std::fs::write(&temporary, text).unwrap();
+    let old = std::fs::metadata(path).unwrap();
+    if old.len() == text.len() as u64 {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&temporary)
+            .unwrap();
+        file.set_modified(old.modified().unwrap()).unwrap();
+    }
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+/// The versions of the small plan the editor chooses from: the original, one of the same size,
+/// one longer, one with a new update.
+fn small_plan_versions() -> Vec<String> {
+    let original = std::fs::read_to_string(fixture("plans/small.toml")).unwrap();
+    let same_size = original.replace("title = \"Cap caseloads\"", "title = \"Cap Caseloads\"");
+    let longer = original.replace(
+        "title = \"Cap caseloads\"",
+        "title = \"Cap caseloads at 18\"",
+    );
+    let with_update = original.replace(
+        "\n# Blocked: red whatever its date.\n",
+        "\n  [[actions.updates]]\n  date = 2016-06-01\n  status = \"blocked\"\n  note = \"Waiting for the budget\"\n\n# Blocked: red whatever its date.\n",
+    );
+    assert_ne!(with_update, original);
+    assert_ne!(same_size, original);
+    assert_eq!(same_size.len(), original.len());
+    vec![original, same_size, longer, with_update]
+}
+
+/// A small deterministic generator, so that a failing run can be repeated with the same choices.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, bound: u64) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound
+    }
+}
+
+/// Every table of a store as text, in a fixed order, leaving out the columns named in `leave_out`
+/// (`table.column`, or `table.*` for a whole table) that differ between two stores of the same
+/// files, such as when they were synced.
+fn contents(db: &Path, leave_out: &[&str]) -> String {
+    let conn = Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut text = String::new();
+    for table in tables {
+        if leave_out.contains(&format!("{table}.*").as_str()) {
+            continue;
+        }
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|c| !leave_out.contains(&format!("{table}.{c}").as_str()))
+            .collect();
+        let list = columns.join(", ");
+        let mut stmt = conn
+            .prepare(&format!("SELECT {list} FROM {table} ORDER BY {list}"))
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        text.push_str(&format!("{table} ({list})\n"));
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..columns.len())
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            text.push_str(&values.join(" | "));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn integrity(db: &Path) -> String {
+    Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// What a reader sees: the JSON of `list` and `status`.
+fn reports(db: &Path, plans: &Path) -> (String, String) {
+    let json = |args: &[&str]| {
+        let out = output_of(plan(db, plans).args(args));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    (
+        json(&["list", "--format", "json"]),
+        json(&["status", "--plan", "small", "--format", "json"]),
+    )
+}
+
+#[test]
+fn commands_on_one_store_wait_their_turn_while_the_files_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = plans_folder(dir.path());
+    let db = dir.path().join("store/plan.db");
+    let small = plans.join("small.toml");
+    let versions = small_plan_versions();
+
+    let editing = AtomicBool::new(true);
+    let failures = std::thread::scope(|scope| {
+        let editor = scope.spawn(|| {
+            let mut random = Random(2015);
+            let mut edits = 0;
+            while editing.load(Ordering::Relaxed) {
+                edits += 1;
+                let version = &versions[random.below(versions.len() as u64) as usize];
+                write_atomically(&small, version);
+                std::thread::sleep(Duration::from_millis(1 + random.below(15)));
+            }
+            edits
+        });
+        let workers: Vec<_> = (0..WORKERS)
+            .map(|worker| {
+                let (db, plans) = (&db, &plans);
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for run in 0..RUNS_PER_WORKER {
+                        let job = &MIX[(worker + run) % MIX.len()];
+                        let out = output_of(plan(db, plans).args(job.args));
+                        if !job.ended_as_allowed(&out) {
+                            failures.push(format!(
+                                "`plan {}` ended with {}: {}",
+                                job.args.join(" "),
+                                out.status,
+                                String::from_utf8_lossy(&out.stderr)
+                            ));
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        let failures: Vec<String> = workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        editing.store(false, Ordering::Relaxed);
+        assert!(editor.join().unwrap() > 1, "the editor changed the plan");
+        failures
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The store catches up with the last edit, and is then what a fresh import makes of the files.
+    let out = output_of(plan(&db, &plans).arg("import"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(integrity(&db), "ok");
+    let fresh = dir.path().join("fresh.db");
+    assert_eq!(reports(&db, &plans), reports(&fresh, &plans));
+    let history = ["audit.*", "audit_changes.*", "files.synced_at"];
+    assert_eq!(contents(&db, &history), contents(&fresh, &history));
+    assert_each_version_recorded_once(&db);
+}
+
+/// Two commands that saw the same edit record it once: no audit entry of a plan repeats the
+/// content of the entry before it.
+fn assert_each_version_recorded_once(db: &Path) {
+    let conn = Connection::open(db).unwrap();
+    let mut last: BTreeMap<String, String> = BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT plan_id, hash FROM audit ORDER BY id")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(row) = rows.next().unwrap() {
+        let (plan, hash): (String, String) = (row.get(0).unwrap(), row.get(1).unwrap());
+        assert_ne!(
+            last.insert(plan.clone(), hash.clone()).as_deref(),
+            Some(hash.as_str()),
+            "plan {plan} recorded twice at {hash}"
+        );
+    }
+}
+
+#[test]
+fn commands_creating_a_new_store_at_once_create_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    for name in ["small.toml", "other.toml"] {
+        std::fs::copy(fixture(&format!("plans/{name}")), plans.join(name)).unwrap();
+    }
+    for round in 0..4 {
+        let db = dir.path().join(format!("round-{round}/store/plan.db"));
+        let children: Vec<_> = (0..WORKERS)
+            .map(|i| {
+                let job = &MIX[i % 2]; // status and import, which both create the store
+                plan(&db, &plans)
+                    .args(job.args)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let conn = Connection::open(&db).unwrap();
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        let added: Vec<(String, String)> = conn
+            .prepare("SELECT plan_id, event FROM audit ORDER BY plan_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            added,
+            [
+                ("other".to_string(), "added".to_string()),
+                ("small".to_string(), "added".to_string())
+            ]
+        );
+        assert_eq!(integrity(&db), "ok");
+    }
+}
+
+/// A folder of plans big enough that an import takes a while: copies of the Sunderland plan.
+fn big_plans_folder(dir: &Path, copies: usize) -> PathBuf {
+    let plans = dir.join("big");
+    std::fs::create_dir_all(&plans).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/sunderland.toml"),
+    )
+    .unwrap();
+    for i in 0..copies {
+        let copy = text.replace(
+            "id = \"sunderland-childrens-services\"",
+            &format!("id = \"copy-{i}\""),
+        );
+        std::fs::write(plans.join(format!("copy-{i}.toml")), copy).unwrap();
+    }
+    plans
+}
+
+#[test]
+fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = big_plans_folder(dir.path(), 3);
+    let before = dir.path().join("before.db");
+    assert_eq!(
+        output_of(plan(&before, &plans).arg("import")).status.code(),
+        Some(0)
+    );
+    // Every file changes: the import rewrites every plan and adds an audit entry for each.
+    for entry in std::fs::read_dir(&plans).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("status = \"in-progress\"", "status = \"blocked\"");
+        std::fs::write(&path, text).unwrap();
+    }
+    let after = dir.path().join("after.db");
+    std::fs::copy(&before, &after).unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        output_of(plan(&after, &plans).arg("import")).status.code(),
+        Some(0)
+    );
+    let import_time = started.elapsed().as_micros() as u64;
+    let history = ["audit.synced_at", "files.synced_at"];
+    let (old, new) = (contents(&before, &history), contents(&after, &history));
+    assert_ne!(old, new);
+
+    // Half the kills land anywhere before `commit_at`, half close to it. `commit_at` is when an
+    // import commits, learnt as the attempts go (a kill that left the store as before came too
+    // early, one that left it as after too late), so that kills reach the commit, where a store
+    // could be damaged, whatever the speed of the machine and its load.
+    let mut random = Random(1653);
+    let mut commit_at = import_time;
+    let step = import_time / 10 + 1;
+    let (mut killed, mut killed_while_writing) = (0, 0);
+    let mut attempt = 0;
+    while killed < KILLS {
+        attempt += 1;
+        assert!(
+            attempt <= 4 * KILLS,
+            "only {killed} of {attempt} imports were killed before they finished"
+        );
+        let db = dir.path().join(format!("killed-{attempt}.db"));
+        std::fs::copy(&before, &db).unwrap();
+        let mut child = plan(&db, &plans)
+            .arg("import")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = if attempt % 2 == 0 {
+            random.below(commit_at + 1)
+        } else {
+            commit_at.saturating_sub(step) + random.below(2 * step + 1)
+        };
+        std::thread::sleep(Duration::from_micros(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let status = child.wait().unwrap();
+        assert!(!finished || status.success(), "attempt {attempt}: {status}");
+        let log = db.with_extension("db-wal");
+        if !finished && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+            killed_while_writing += 1;
+        }
+        assert_eq!(integrity(&db), "ok", "attempt {attempt}");
+        let found = contents(&db, &history);
+        assert!(
+            found == old || found == new,
+            "attempt {attempt}, killed after {delay} µs: the store is neither as before nor as after"
+        );
+        if found == old {
+            commit_at += step / 2;
+        } else {
+            commit_at = commit_at.saturating_sub(step / 2);
+        }
+    }
+    eprintln!(
+        "{killed} of {attempt} imports killed, {killed_while_writing} of them while writing to the store"
+    );
+}
