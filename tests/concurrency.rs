@@ -20,56 +20,65 @@ const AS_OF: &str = "2016-06-30";
 struct Job {
     args: &'static [&'static str],
     codes: &'static [i32],
-    /// What the command may say when it refuses, with exit code 3, because another command changed
-    /// its plan file meanwhile: a command that writes plan files refuses rather than overwrite
-    /// another's edit. Any other exit code 3, such as a store that failed, fails the test.
-    refusal: Option<&'static str>,
+    /// The refusals the command may end with, each an exit code and what it says: a command that
+    /// writes plan files refuses (3) rather than overwrite an edit another command made meanwhile,
+    /// and refuses (2) to record a fact the file already holds. Any other exit code 2 or 3, such
+    /// as a store that failed, fails the test.
+    refusals: &'static [(i32, &'static str)],
 }
 
 impl Job {
     fn ended_as_allowed(&self, out: &Output) -> bool {
         let code = out.status.code();
-        let refused = || {
-            self.refusal
-                .is_some_and(|r| String::from_utf8_lossy(&out.stderr).contains(r))
-        };
-        code.is_some_and(|c| self.codes.contains(&c)) || (code == Some(3) && refused())
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let refused = self
+            .refusals
+            .iter()
+            .any(|(c, says)| code == Some(*c) && stderr.contains(says));
+        code.is_some_and(|c| self.codes.contains(&c)) || refused
     }
 }
 
-/// What the workers run against one store while plan files change. A command that records a fact
-/// in a plan file belongs here too, as one more line: the final comparison is with a fresh import
-/// of whatever the files say at the end. For example (two such commands on one file may refuse):
-///
-/// ```text
-/// Job {
-///     args: &["update", "P3.2", "--plan", "sunderland-childrens-services", "--status",
-///             "in-progress", "--note", "Still cleansing"],
-///     codes: &[0],
-///     refusal: Some("changed on disk while it was being edited"),
-/// },
-/// ```
+/// What the workers run against one store while plan files change, recording facts in them
+/// too. The final comparison is with a fresh import of whatever the files say at the end.
 const MIX: &[Job] = &[
     Job {
         args: &["status", "--plan", "small"],
         codes: &[0],
-        refusal: None,
+        refusals: &[],
     },
     Job {
         args: &["import"],
         codes: &[0],
-        refusal: None,
+        refusals: &[],
     },
     Job {
         args: &["list", "--format", "json"],
         codes: &[0],
-        refusal: None,
+        refusals: &[],
     },
     // The Sunderland plan has overdue actions on AS_OF, and no edit below changes that.
     Job {
         args: &["overdue"],
         codes: &[1],
-        refusal: None,
+        refusals: &[],
+    },
+    Job {
+        args: &[
+            "update",
+            "P3.2",
+            "--plan",
+            "sunderland-childrens-services",
+            "--status",
+            "in-progress",
+            "--note",
+            "Still cleansing",
+        ],
+        codes: &[0],
+        refusals: &[
+            (3, "changed on disk while it was being edited"),
+            (2, "already has this update"),
+        ],
     },
 ];
 

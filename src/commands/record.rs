@@ -200,14 +200,18 @@ fn print_diagnostics(
 /// Brings the store up to date with the file just written, so that the audit trail records the
 /// change now rather than at the next command.
 fn sync_after(mut store: Store, target: &Target) -> CliResult<Outcome> {
-    let synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let root = PathBuf::from(&target.display);
     let root = if same_file(&root, &target.path) {
         root
     } else {
         target.path.clone()
     };
-    match store::sync::sync(&mut store, &[root], &synced_at) {
+    match store::sync::sync(
+        &mut store,
+        &[root],
+        chrono::Utc::now(),
+        store::sync::Reading::Changed,
+    ) {
         Ok(_) => Ok(Outcome::Success),
         Err(store::sync::SyncError::Store(e)) => Err(CliError::Store(e.context(format!(
             "{} was written, but the store could not be brought up to date; the next command will do it",
