@@ -8,4 +8,5 @@ pub mod error;
 pub mod load;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod store;

@@ -157,6 +157,11 @@ fn the_monthly_report_matches_docs_json_md() {
     merged["slipped"] = report("2016-04")["slipped"].clone();
     merged["became_overdue"] = report("2016-07")["became_overdue"].clone();
     merged["still_overdue"] = report("2016-08")["still_overdue"].clone();
+    // By July actions are at risk (one with a note, one without) and behind the plan.
+    let july = report("2016-07");
+    for key in ["at_risk", "behind_actions"] {
+        merged[key] = july[key].clone();
+    }
     check("plan report", &merged, &shapes);
 
     // In a quiet month every list is [], not absent; the month's bounds are as documented.

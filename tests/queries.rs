@@ -292,6 +292,7 @@ fn csv_cells_that_spreadsheets_would_run_are_neutralised() {
             "slippage_days",
             "days_overdue",
             "done_date",
+            "awaiting_verification",
             "file",
             "line"
         ]

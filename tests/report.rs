@@ -36,7 +36,7 @@ fn ids(r: &Value, section: &str) -> Vec<String> {
 #[test]
 fn march_completes_a1_drops_a5_and_turns_a2_amber() {
     let r = json("2016-03");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(
         (
             r["month"].as_str(),
@@ -54,27 +54,20 @@ fn march_completes_a1_drops_a5_and_turns_a2_amber() {
     assert_eq!(ids(&r, "became_overdue"), Vec::<String>::new());
     assert_eq!(ids(&r, "still_overdue"), Vec::<String>::new());
     assert_eq!(ids(&r, "slipped"), Vec::<String>::new());
-    let changes: Vec<(String, String, String, String)> = r["rating_changes"]
+    let changes: Vec<[String; 5]> = r["rating_changes"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| {
-            let s = |k: &str| c[k].as_str().unwrap().to_string();
-            (s("id"), s("from"), s("to"), s("direction"))
-        })
+        .map(|c| ["id", "from", "to", "cause", "direction"].map(|k| c[k].as_str().unwrap().into()))
         .collect();
     assert_eq!(
         changes,
         [
-            ("A2".into(), "green".into(), "amber".into(), "worse".into()),
-            ("A1".into(), "green".into(), "blue".into(), "better".into()),
-            (
-                "A5".into(),
-                "green".into(),
-                "dropped".into(),
-                "dropped".into()
-            ),
+            ["A2", "green", "amber", "due-soon", "worse"],
+            ["A5", "green", "dropped", "dropped", "neither"],
+            ["A1", "green", "blue", "completed", "better"],
         ]
+        .map(|row| row.map(String::from))
     );
     assert_eq!(ids(&r, "honest_rag"), ["A2"]);
     assert_eq!(ids(&r, "coming_up"), ["(Monitoring visit 1)", "A2"]);
@@ -82,7 +75,7 @@ fn march_completes_a1_drops_a5_and_turns_a2_amber() {
     assert_eq!(
         (
             caseload["start_value"].as_f64(),
-            caseload["end_value"].as_f64()
+            caseload["latest"].as_f64()
         ),
         (Some(27.0), Some(25.0))
     );
@@ -144,11 +137,15 @@ fn every_section_is_in_the_markdown_even_when_empty() {
         headings,
         [
             "## Headline",
+            "## Blocked and at risk",
+            "## Priorities",
             "## Completed this month",
             "## Became overdue this month",
             "## Still overdue",
             "## Slipped this month",
             "## Rating changes",
+            "## Awaiting verification",
+            "## Planned by now, not done",
             "## Measures",
             "## Honest-RAG exceptions",
             "## Coming up next month",

@@ -17,7 +17,7 @@ fn status(as_of: &str) -> Value {
 #[test]
 fn mid_plan_figures_are_exact() {
     let r = status("2016-06-30");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(r["as_of"], "2016-06-30");
     assert_eq!(
         r["plan"],
@@ -42,9 +42,49 @@ fn mid_plan_figures_are_exact() {
         (json!(0.667), json!(0.5), json!(1))
     );
     // Two completions (A4 on 05-20, A7 on 06-20) in the 90 days: 3 remaining take 135 days.
+    assert_eq!(r["forecast"]["basis"], "last-90-days");
     assert_eq!(r["forecast"]["date"], "2016-11-12");
     assert_eq!(r["forecast"]["days_after_target"], -50);
     assert_eq!(r["forecast"]["reason"], Value::Null);
+    // Three done in the 181 days since the start: 3 remaining take 181 days. The later of the
+    // two is the headline's.
+    assert_eq!(r["forecast_since_start"]["basis"], "since-start");
+    assert_eq!(r["forecast_since_start"]["date"], "2016-12-28");
+    assert_eq!(r["forecast_since_start"]["days_after_target"], -4);
+    assert_eq!(r["forecast_headline"], r["forecast_since_start"]);
+    // Planned by now (A1..A4 by original due) and not done: A2 and A3.
+    let behind: Vec<&str> = r["behind_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(behind, ["A2", "A3"]);
+    // A3 is blocked: at risk, with what its owner last said.
+    assert_eq!(
+        r["at_risk"],
+        json!([{"id": "A3", "title": "Replace the case recording system", "owner": "qa",
+                "owner_name": "Quinn Adams", "status": "blocked", "due": "2016-06-30",
+                "days_overdue": 0, "days_left": 0, "reason": "red: blocked",
+                "latest_note": {"date": "2016-05-01", "note": "Procurement on hold"},
+                "last_update": "2016-05-01"}])
+    );
+    // A4 and A7 are done without verified evidence: the verification queue, not honest RAG.
+    assert_eq!(r["verification_queue"]["count"], 2);
+    assert_eq!(r["verification_queue"]["oldest_days"], 41);
+    let queued: Vec<(&str, &str, i64)> = r["verification_queue"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap(),
+                v["done_date"].as_str().unwrap(),
+                v["waiting_days"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(queued, [("A4", "2016-05-20", 41), ("A7", "2016-06-20", 10)]);
     // A1 blue; A2 (due today after slipping), A4 and A7 (done, no evidence), A6 (due in 15 days) amber; A3 blocked red.
     assert_eq!(
         r["rag"],
@@ -52,8 +92,10 @@ fn mid_plan_figures_are_exact() {
     );
     assert_eq!(
         r["priorities"],
-        json!([{"id": "P1", "title": "Workforce", "total": 3, "done": 1, "overdue": 0, "worst": "red"},
-               {"id": "P2", "title": "Practice", "total": 3, "done": 2, "overdue": 0, "worst": "amber"}])
+        json!([{"id": "P1", "title": "Workforce", "recommendation": null, "total": 3, "done": 1,
+                "overdue": 0, "at_risk": 1, "worst": "red"},
+               {"id": "P2", "title": "Practice", "recommendation": null, "total": 3, "done": 2,
+                "overdue": 0, "at_risk": 0, "worst": "amber"}])
     );
     let caseload = &r["measures"][0];
     assert_eq!(
@@ -90,11 +132,22 @@ fn mid_plan_figures_are_exact() {
         .iter()
         .map(|d| d["id"].as_str().unwrap())
         .collect();
-    assert_eq!(due_soon, ["A2", "A6"]);
+    // Blocked A3 is due today too: still to be done, so due soon.
+    assert_eq!(due_soon, ["A2", "A3", "A6"]);
     assert_eq!(r["next_milestone"]["title"], "Improvement board");
-    assert_eq!(r["warnings"][0]["action"], "A2");
-    assert_eq!(r["warnings"][0]["owner_rag"], "green");
-    assert_eq!(r["warnings"][0]["rating"], "amber");
+    let gaps: Vec<(&str, &str, &str)> = r["honest_rag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap(),
+                g["owner_rag"].as_str().unwrap(),
+                g["rating"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(gaps, [("A2", "green", "amber")]);
 }
 
 #[test]
@@ -111,6 +164,17 @@ fn a_month_later_three_actions_are_overdue() {
     );
     assert_eq!(r["forecast"]["date"], "2016-12-14");
     assert_eq!(r["forecast"]["days_after_target"], -18);
+    // 3 done in 213 days; 3 remaining take 213 more: after the target, so the headline's.
+    assert_eq!(r["forecast_since_start"]["date"], "2017-03-02");
+    assert_eq!(r["forecast_headline"]["days_after_target"], 60);
+    let at_risk: Vec<&str> = r["at_risk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(at_risk, ["A2", "A3", "A6"]);
+    assert_eq!(r["at_risk"][2]["latest_note"], Value::Null);
     assert_eq!(
         r["rag"],
         json!({"blue": 1, "green": 0, "amber": 2, "red": 3})
@@ -130,7 +194,7 @@ fn a_month_later_three_actions_are_overdue() {
         ])
     );
     assert_eq!(r["measures"][0]["expected"], 22.18);
-    assert_eq!(r["warnings"][0]["rating"], "red");
+    assert_eq!(r["honest_rag"][0]["rating"], "red");
     assert_eq!(r["next_milestone"], Value::Null);
 }
 
@@ -145,9 +209,13 @@ fn before_the_start_nothing_is_expected_and_nothing_forecast() {
     );
     assert_eq!(
         r["forecast"],
-        json!({"date": null, "days_after_target": null,
+        json!({"basis": "last-90-days", "date": null, "days_after_target": null,
                "reason": "no forecast: no action was completed in the 90 days to 2015-12-01",
                "text": "no forecast: no action was completed in the 90 days to 2015-12-01"})
+    );
+    assert_eq!(
+        r["forecast_since_start"]["reason"],
+        "no forecast: no action was completed from the start to 2015-12-01"
     );
     assert_eq!(r["measures"][0]["latest"], Value::Null);
     assert_eq!(r["measures"][0]["expected"], 28.0);
@@ -174,7 +242,11 @@ fn the_dashboard_shows_the_plan_at_a_glance() {
         "Ofsted: inadequate (2016-01-01) → target: good by 2017-01-01",
         "As of 2016-08-01: day 213 of 366 (58% of the time)",
         "Verdict   behind by 2 actions",
-        "Forecast  forecast completion 2016-12-14, 18 days before the target date",
+        "Forecast  forecast completion 2017-03-02, 60 days after the target date, at the rate since the start",
+        "at the last 90 days' rate: forecast completion 2016-12-14, 18 days before the target date",
+        "Verify    2 done actions await verification, the oldest for 73 days",
+        "planned by now, not done: A2, A3, A6",
+        "Blocked and at risk (3)",
         "Ratings   1 blue  0 green  2 amber  3 red  (1 dropped)  · 3 overdue",
         "Overdue (3)",
         "+61 days (was 2016-04-30)",

@@ -5,15 +5,14 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::Outcome;
-use super::records::{ActionRecord, CSV_HEADER, natural_cmp};
 use crate::cli::{GlobalArgs, parse_date};
 use crate::error::CliResult;
 use crate::plan::rules::Rating;
 use crate::plan::{Plan, Status};
 use crate::render;
+use crate::report::records::{ActionRecord, Listing, natural_cmp};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -32,6 +31,9 @@ pub struct ListArgs {
     /// Only overdue actions
     #[arg(long)]
     pub overdue: bool,
+    /// Only done actions whose evidence is not verified yet: the verification queue
+    #[arg(long)]
+    pub awaiting_verification: bool,
     /// Only actions due (as of --as-of) before this date
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub due_before: Option<NaiveDate>,
@@ -110,14 +112,6 @@ impl From<RatingArg> for Rating {
     }
 }
 
-/// A JSON listing: the records, with the contract's version and the date they hold for.
-#[derive(Debug, Serialize)]
-pub struct Listing<'a> {
-    pub schema_version: u32,
-    pub as_of: NaiveDate,
-    pub actions: &'a [ActionRecord],
-}
-
 pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
@@ -152,15 +146,13 @@ pub fn print(
         ),
         ListFormat::Json => {
             let listing = Listing {
-                schema_version: render::json::SCHEMA_VERSION,
+                schema_version: crate::report::SCHEMA_VERSION,
                 as_of,
                 actions: records,
             };
             return Ok(render::json::write(std::io::stdout().lock(), &listing)?);
         }
-        ListFormat::Csv => {
-            render::csv::to_string(CSV_HEADER, records.iter().map(ActionRecord::csv_row))
-        }
+        ListFormat::Csv => render::actions::csv(records),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
@@ -173,6 +165,7 @@ impl ListArgs {
             && (self.status.is_empty() || self.status.iter().any(|s| Status::from(*s) == r.status))
             && (self.rag.is_empty() || self.rag.iter().any(|g| Rating::from(*g) == r.rating))
             && (!self.overdue || r.days_overdue > 0)
+            && (!self.awaiting_verification || r.awaiting_verification)
             && self.due_before.is_none_or(|d| r.due < d)
             && self.due_after.is_none_or(|d| r.due > d)
             && self

@@ -12,7 +12,6 @@ pub mod owners;
 pub mod reading;
 pub mod readings;
 pub mod record;
-pub mod records;
 pub mod report;
 pub mod show;
 pub mod status;

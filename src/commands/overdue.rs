@@ -7,10 +7,10 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use super::list::ListFormat;
-use super::records::{ActionRecord, PlanContext, natural_cmp};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
+use crate::report::records::{ActionRecord, PlanContext, natural_cmp};
 use crate::store;
 
 #[derive(Debug, Args)]

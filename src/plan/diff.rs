@@ -70,6 +70,18 @@ impl Change {
     }
 }
 
+/// One change the store observed to an action, as its audit trail keeps it: when and in which
+/// file it was seen, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub synced_at: String,
+    pub file: String,
+    pub change: String,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 /// Every change from `old` to `new`, in plan order.
 pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
     let mut out = Changes(Vec::new());

@@ -104,10 +104,39 @@ pub fn days_overdue(action: &Action, as_of: NaiveDate) -> i64 {
     }
 }
 
-/// Open, not overdue, and due within `days` days of `as_of` (a deadline of today included).
-pub fn is_due_within(action: &Action, as_of: NaiveDate, days: u32) -> bool {
+/// Due soon: still to be done (blocked included), not past its deadline, and due within
+/// `window` days of `as_of` (a deadline of today included). The window is the plan's
+/// `amber_within_days`, the same that turns an open action amber.
+pub fn is_due_soon(action: &Action, as_of: NaiveDate, window: u32) -> bool {
     let days_left = days_until_due(action, as_of);
-    status_as_of(action, as_of).is_open() && (0..=i64::from(days)).contains(&days_left)
+    status_as_of(action, as_of).is_outstanding() && (0..=i64::from(window)).contains(&days_left)
+}
+
+/// A deadline moved by an update visible on `as_of`: from what, to what, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// Every revision of the action's deadline visible on `as_of`, oldest first.
+pub fn revisions(action: &Action, as_of: NaiveDate) -> Vec<Revision> {
+    let mut in_force = action.due;
+    visible_updates(action, as_of)
+        .filter_map(|u| {
+            let to = u.due?;
+            let revision = Revision {
+                date: u.date,
+                from: in_force,
+                to,
+                note: u.note.clone(),
+            };
+            in_force = to;
+            Some(revision)
+        })
+        .collect()
 }
 
 /// What the owner said about their own action in the latest visible update; an older rating is
@@ -259,12 +288,17 @@ fn past_due_phrase(action: &Action, as_of: NaiveDate) -> String {
 }
 
 /// The owner's own rating and the derived one, when the owner's is better: the over-optimistic
-/// self-assessment that inspections criticise. Dropped actions are not compared.
+/// self-assessment that inspections criticise. Dropped actions are not compared, nor done ones:
+/// a done action rated below blue is waiting for its evidence to be verified, which is the
+/// verification queue's business (`awaiting_verification`), not an owner's optimism.
 pub fn honest_rag_gap(
     action: &Action,
     as_of: NaiveDate,
     amber_within_days: u32,
 ) -> Option<(Rag, Rating)> {
+    if matches!(status_as_of(action, as_of), Status::Done | Status::Dropped) {
+        return None;
+    }
     let claimed = owner_rag(action, as_of)?;
     let derived = rating(action, as_of, amber_within_days);
     // `Rag` is declared worst first, so "better" is "greater".
@@ -321,12 +355,11 @@ pub fn overdue_actions(actions: &[Action], as_of: NaiveDate) -> Vec<&Action> {
     overdue
 }
 
-/// The open actions due in the next `days` days (today included), soonest first (ties keep
-/// plan order).
-pub fn due_within(actions: &[Action], as_of: NaiveDate, days: u32) -> Vec<&Action> {
+/// The actions due soon (see `is_due_soon`), soonest first (ties keep plan order).
+pub fn due_soon(actions: &[Action], as_of: NaiveDate, window: u32) -> Vec<&Action> {
     let mut due: Vec<&Action> = actions
         .iter()
-        .filter(|a| is_due_within(a, as_of, days))
+        .filter(|a| is_due_soon(a, as_of, window))
         .collect();
     due.sort_by_key(|a| due_as_of(a, as_of));
     due
@@ -1259,12 +1292,13 @@ mod tests {
     }
 
     #[test]
-    fn honest_rag_flags_blue_claimed_for_unverified_done_and_ignores_dropped() {
+    fn honest_rag_leaves_done_actions_to_the_verification_queue_and_ignores_dropped() {
         let as_of = d("2016-06-30");
         let unverified = action("a", "2016-03-31").rated("2016-03-01", Status::Done, Rag::Blue);
+        assert_eq!(honest_rag_gap(&unverified, as_of, AMBER), None);
         assert_eq!(
-            honest_rag_gap(&unverified, as_of, AMBER),
-            Some((Rag::Blue, Rating::Amber))
+            awaiting_verification(std::slice::from_ref(&unverified), as_of).len(),
+            1
         );
         let dropped = action("b", "2016-03-31").rated("2016-03-01", Status::Dropped, Rag::Blue);
         assert_eq!(honest_rag_gap(&dropped, as_of, AMBER), None);
@@ -1273,7 +1307,7 @@ mod tests {
     // --- selections and counts --------------------------------------------------------------
 
     #[test]
-    fn due_within_lists_open_actions_due_in_the_window_soonest_first() {
+    fn due_soon_lists_actions_still_to_do_due_in_the_window_soonest_first() {
         let as_of = d("2016-06-30");
         let actions = vec![
             action("later", "2016-07-20"),
@@ -1289,11 +1323,11 @@ mod tests {
                 "2016-07-10",
             ),
         ];
-        let ids: Vec<&str> = due_within(&actions, as_of, 14)
+        let ids: Vec<&str> = due_soon(&actions, as_of, 14)
             .iter()
             .map(|a| a.id.as_str())
             .collect();
-        assert_eq!(ids, ["today", "revised-in", "edge"]);
+        assert_eq!(ids, ["today", "blocked", "revised-in", "edge"]);
     }
 
     #[test]
@@ -1822,6 +1856,26 @@ mod tests {
         let status = status_of(&m, "2016-06-30");
         assert_eq!(status.expected, 18.0);
         assert_eq!(status.rating, Some(Rag::Amber));
+    }
+
+    #[test]
+    fn revisions_walk_the_deadline_from_the_original() {
+        let a = action("a", "2016-03-31")
+            .revise("2016-02-15", Status::InProgress, "2016-06-30")
+            .update("2016-04-01", Status::InProgress)
+            .revise("2016-06-01", Status::InProgress, "2016-09-30");
+        let walked: Vec<(NaiveDate, NaiveDate)> = revisions(&a, d("2016-12-31"))
+            .iter()
+            .map(|r| (r.from, r.to))
+            .collect();
+        assert_eq!(
+            walked,
+            [
+                (d("2016-03-31"), d("2016-06-30")),
+                (d("2016-06-30"), d("2016-09-30"))
+            ]
+        );
+        assert_eq!(revisions(&a, d("2016-05-01")).len(), 1);
     }
 
     // --- what a board must see by name --------------------------------------------------------

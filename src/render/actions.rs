@@ -1,7 +1,10 @@
 //! A table of action records, for `plan list` and `plan overdue`.
 
 use super::terminal::{TableCell, Terminal};
-use crate::commands::records::ActionRecord;
+use chrono::NaiveDate;
+
+use super::csv::Text;
+use crate::report::records::ActionRecord;
 
 /// One row per action; the plan column only when the records come from several plans.
 pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> String {
@@ -44,4 +47,47 @@ pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> Str
     let mut out = t.screen();
     out.table(&table);
     out.into_string()
+}
+
+/// One action record as a CSV row; the columns are the record's JSON keys (docs/json.md).
+#[derive(serde::Serialize, Default)]
+struct ActionCsv<'a> {
+    plan: Text<'a>,
+    id: Text<'a>,
+    title: Text<'a>,
+    priority: Text<'a>,
+    owner: Text<'a>,
+    owner_name: Text<'a>,
+    status: &'static str,
+    rating: &'static str,
+    due: Option<NaiveDate>,
+    original_due: Option<NaiveDate>,
+    slippage_days: i64,
+    days_overdue: i64,
+    done_date: Option<NaiveDate>,
+    awaiting_verification: bool,
+    file: Text<'a>,
+    line: u32,
+}
+
+/// Action records as CSV, one row each.
+pub fn csv(records: &[ActionRecord]) -> String {
+    super::csv::to_string(records.iter().map(|r| ActionCsv {
+        plan: (&r.plan).into(),
+        id: (&r.id).into(),
+        title: (&r.title).into(),
+        priority: (&r.priority).into(),
+        owner: (&r.owner).into(),
+        owner_name: (&r.owner_name).into(),
+        status: r.status.as_str(),
+        rating: r.rating.as_str(),
+        due: Some(r.due),
+        original_due: Some(r.original_due),
+        slippage_days: r.slippage_days,
+        days_overdue: r.days_overdue,
+        done_date: r.done_date,
+        awaiting_verification: r.awaiting_verification,
+        file: (&r.file).into(),
+        line: r.line,
+    }))
 }

@@ -6,44 +6,6 @@ use std::borrow::Cow;
 
 use super::escape;
 
-/// One cell of a row: text, which is neutralised, or a number, which is written as it is so that a
-/// spreadsheet reads it as a number. A cell is text unless its Rust type is a number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CsvCell {
-    Text(String),
-    Number(String),
-}
-
-impl From<String> for CsvCell {
-    fn from(text: String) -> Self {
-        CsvCell::Text(text)
-    }
-}
-
-impl From<&String> for CsvCell {
-    fn from(text: &String) -> Self {
-        CsvCell::Text(text.clone())
-    }
-}
-
-impl From<&str> for CsvCell {
-    fn from(text: &str) -> Self {
-        CsvCell::Text(text.to_string())
-    }
-}
-
-macro_rules! number_cells {
-    ($($t:ty),*) => {$(
-        impl From<$t> for CsvCell {
-            fn from(n: $t) -> Self {
-                CsvCell::Number(n.to_string())
-            }
-        }
-    )*};
-}
-
-number_cells!(i64, u32, usize);
-
 /// Signs that start a formula: the ASCII ones, and their full-width and small forms, which
 /// spreadsheets in East Asian locales read as the same signs.
 const FORMULA_SIGNS: &[char] = &[
@@ -66,27 +28,69 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// A header row and data rows as CSV text, every text cell neutralised.
-pub fn to_string<R, C>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String
-where
-    R: IntoIterator<Item = C>,
-    C: Into<CsvCell>,
-{
+/// Plan text (or any text) in a CSV row struct: written neutralised when a spreadsheet would run
+/// it as a formula. Numbers, dates and flags in a row struct are written as they are, so a
+/// spreadsheet reads them as numbers and dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(text: &'a str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+impl<'a> From<&'a String> for Text<'a> {
+    fn from(text: &'a String) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl<'a> From<Option<&'a String>> for Text<'a> {
+    fn from(text: Option<&'a String>) -> Self {
+        text.map_or_else(Text::default, Text::from)
+    }
+}
+
+impl serde::Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&neutralise(&self.0))
+    }
+}
+
+/// Rows as CSV text, the header row named after the row struct's fields: the one place CSV is
+/// written. A listing with no rows still has its header, taken from an empty row.
+pub fn to_string<T: serde::Serialize + Default>(rows: impl IntoIterator<Item = T>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
-        writer.write_record(header)?;
-        for row in rows {
-            let cells = row.into_iter().map(|cell| match cell.into() {
-                CsvCell::Text(text) => neutralise(&text).into_owned(),
-                CsvCell::Number(number) => number,
-            });
-            writer.write_record(cells)?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    write(&mut writer).expect("writing CSV to memory cannot fail");
-    String::from_utf8(writer.into_inner().unwrap_or_default()).expect("CSV of UTF-8 cells is UTF-8")
+    let mut written = 0;
+    for row in rows {
+        writer
+            .serialize(row)
+            .expect("report rows always serialise to CSV");
+        written += 1;
+    }
+    if written == 0 {
+        writer
+            .serialize(T::default())
+            .expect("report rows always serialise to CSV");
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    let text = String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8");
+    if written == 0 {
+        // Only the header: the empty row was there to name the columns.
+        text.lines()
+            .next()
+            .map(|h| format!("{h}\n"))
+            .unwrap_or_default()
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -131,15 +135,32 @@ mod tests {
         }
     }
 
+    #[derive(serde::Serialize, Default)]
+    struct Row<'a> {
+        n: i64,
+        t: Text<'a>,
+    }
+
     #[test]
     fn numbers_stay_numbers_and_text_that_looks_like_one_does_not() {
-        let rows: Vec<Vec<CsvCell>> = vec![vec![(-42_i64).into(), "-42".into()]];
-        assert_eq!(to_string(&["n", "t"], rows), "n,t\n-42,'-42\n");
+        let rows = [Row {
+            n: -42,
+            t: "-42".into(),
+        }];
+        assert_eq!(to_string(rows), "n,t\n-42,'-42\n");
     }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {
-        let rows = vec![vec!["a, b".to_string(), "=1".to_string()]];
-        assert_eq!(to_string(&["x", "y"], &rows), "x,y\n\"a, b\",'=1\n");
+        let rows = [Row {
+            n: 1,
+            t: "a, b =1".into(),
+        }];
+        assert_eq!(to_string(rows), "n,t\n1,\"a, b =1\"\n");
+    }
+
+    #[test]
+    fn an_empty_listing_still_has_its_header() {
+        assert_eq!(to_string(Vec::<Row>::new()), "n,t\n");
     }
 }

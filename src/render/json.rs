@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub use crate::report::SCHEMA_VERSION;
 
 /// Pretty-printed, with a final newline.
 pub fn to_string<T: Serialize>(value: &T) -> String {

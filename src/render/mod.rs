@@ -37,7 +37,7 @@ pub use terminal::Terminal;
 pub mod actions;
 pub mod csv;
 pub mod owners;
+pub mod phrases;
 pub mod record;
 pub mod report;
-pub mod report_html;
 pub mod show;

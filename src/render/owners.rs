@@ -1,17 +1,11 @@
 //! `plan owners` as a table.
 
+use super::csv::Text;
 use super::terminal::{TableCell, Terminal};
-use crate::commands::owners::OwnerRow;
+use crate::report::owners::OwnerRow;
 
 pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
-    let mut header = vec![
-        "owner",
-        "open",
-        "blocked",
-        "overdue",
-        "due in 30 days",
-        "done",
-    ];
+    let mut header = vec!["owner", "open", "blocked", "overdue", "due soon", "done"];
     if several_plans {
         header.insert(0, "plan");
     }
@@ -40,4 +34,34 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
     let mut out = t.screen();
     out.table(&table);
     out.into_string()
+}
+
+/// One owner's workload as a CSV row; the columns are the JSON keys (docs/json.md).
+#[derive(serde::Serialize, Default)]
+struct OwnerCsv<'a> {
+    plan: Text<'a>,
+    owner: Text<'a>,
+    name: Text<'a>,
+    role: Text<'a>,
+    open: usize,
+    blocked: usize,
+    overdue: usize,
+    due_soon: usize,
+    due_soon_days: u32,
+    done: usize,
+}
+
+pub fn csv(rows: &[OwnerRow]) -> String {
+    super::csv::to_string(rows.iter().map(|r| OwnerCsv {
+        plan: (&r.plan).into(),
+        owner: (&r.owner).into(),
+        name: (&r.name).into(),
+        role: r.role.as_ref().into(),
+        open: r.open,
+        blocked: r.blocked,
+        overdue: r.overdue,
+        due_soon: r.due_soon,
+        due_soon_days: r.due_soon_days,
+        done: r.done,
+    }))
 }

@@ -4,7 +4,10 @@ use std::fmt::Write;
 
 use super::status::figure;
 use super::terminal::{Screen, Terminal, rating_style};
-use crate::commands::show::ShowReport;
+use chrono::NaiveDate;
+
+use super::csv::Text;
+use crate::report::show::ShowReport;
 
 pub fn text(r: &ShowReport, t: &Terminal) -> String {
     let mut out = t.screen();
@@ -147,83 +150,56 @@ fn section(out: &mut Screen, title: &str, empty: bool) {
     let _ = writeln!(out, "{}", if empty { "  none" } else { "" });
 }
 
+/// One dated fact about the action as a CSV row.
+#[derive(serde::Serialize, Default)]
+struct FactCsv<'a> {
+    plan: Text<'a>,
+    id: Text<'a>,
+    kind: &'static str,
+    /// A date, or for the store's history the time the change was observed.
+    date: Text<'a>,
+    status: Text<'a>,
+    rag: &'static str,
+    due: Option<NaiveDate>,
+    text: Text<'a>,
+    verified_by: Text<'a>,
+    verified_on: Option<NaiveDate>,
+}
+
 /// One row per dated fact: updates, evidence and the store's history.
 pub fn csv(r: &ShowReport) -> String {
-    const HEADER: &[&str] = &[
-        "plan",
-        "id",
-        "kind",
-        "date",
-        "status",
-        "rag",
-        "due",
-        "text",
-        "verified_by",
-        "verified_on",
-    ];
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let row = |kind: &str,
-               date: String,
-               status: String,
-               rag: String,
-               due: String,
-               text: String,
-               by: String,
-               on: String| {
-        vec![
-            r.plan.clone(),
-            r.id.clone(),
-            kind.to_string(),
-            date,
-            status,
-            rag,
-            due,
-            text,
-            by,
-            on,
-        ]
+    let fact = |kind| FactCsv {
+        plan: (&r.plan).into(),
+        id: (&r.id).into(),
+        kind,
+        ..FactCsv::default()
     };
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    for u in &r.updates {
-        rows.push(row(
-            "update",
-            u.date.to_string(),
-            u.status.to_string(),
-            opt(u.rag.map(|g| g.to_string())),
-            opt(u.due.map(|d| d.to_string())),
-            opt(u.note.clone()),
-            String::new(),
-            String::new(),
-        ));
-    }
-    for e in &r.evidence {
-        rows.push(row(
-            "evidence",
-            e.date.to_string(),
-            String::new(),
-            String::new(),
-            String::new(),
-            e.title.clone(),
-            opt(e.verified_by.clone()),
-            opt(e.verified_on.map(|d| d.to_string())),
-        ));
-    }
-    for h in &r.history {
-        let text = [h.field.clone(), h.old.clone(), h.new.clone()]
+    let updates = r.updates.iter().map(|u| FactCsv {
+        date: u.date.to_string().into(),
+        status: u.status.as_str().into(),
+        rag: u.rag.map_or("", |g| g.as_str()),
+        due: u.due,
+        text: u.note.as_ref().into(),
+        ..fact("update")
+    });
+    let evidence = r.evidence.iter().map(|e| FactCsv {
+        date: e.date.to_string().into(),
+        text: (&e.title).into(),
+        verified_by: e.verified_by.as_ref().into(),
+        verified_on: e.verified_on,
+        ..fact("evidence")
+    });
+    let history = r.history.iter().map(|h| FactCsv {
+        date: (&h.synced_at).into(),
+        status: (&h.change).into(),
+        text: [&h.field, &h.old, &h.new]
             .into_iter()
             .flatten()
+            .cloned()
             .collect::<Vec<_>>()
-            .join(" | ");
-        rows.push(row(
-            "history",
-            h.synced_at.clone(),
-            h.change.clone(),
-            String::new(),
-            String::new(),
-            text,
-            String::new(),
-            String::new(),
-        ));
-    }
-    super::csv::to_string(HEADER, &rows)
+            .join(" | ")
+            .into(),
+        ..fact("history")
+    });
+    super::csv::to_string(updates.chain(evidence).chain(history))
 }

@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
+use super::phrases::{deadline, last_word, queue_summary};
 use super::terminal::{Screen, TableCell, Terminal, bar, rating_style, sparkline};
-use crate::commands::status::StatusReport;
 use crate::plan::rules::Rating;
 use crate::plan::words::days;
+use crate::report::status::StatusReport;
 
 const BAR_WIDTH: usize = 30;
 
@@ -92,10 +93,47 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = write!(out, "Verdict   ");
     out.styled(rating_style(verdict), &r.verdict);
     let _ = writeln!(out);
+    if !r.behind_actions.is_empty() {
+        let ids: Vec<&str> = r.behind_actions.iter().map(|b| b.id.as_str()).collect();
+        let line = format!(
+            "          planned by now, not done: {}",
+            crate::plan::words::abbreviated(&ids, 12)
+        );
+        let _ = writeln!(out, "{}", t.wrap(&line, 10));
+    }
+    let f = &r.forecasts;
+    let other = if f.headline.basis == f.recent.basis {
+        &f.since_start
+    } else {
+        &f.recent
+    };
     let _ = writeln!(
         out,
         "{}",
-        t.wrap(&format!("Forecast  {}", r.forecast.text), 10)
+        t.wrap(
+            &format!(
+                "Forecast  {}, {}",
+                f.headline.text,
+                f.headline.basis.in_words()
+            ),
+            10
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        t.wrap(
+            &format!("          {}: {}", other.basis.in_words(), other.text),
+            10
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        t.wrap(
+            &format!("Verify    {}", queue_summary(&r.verification_queue)),
+            10
+        )
     );
     let _ = write!(out, "Ratings ");
     for (count, rating) in [
@@ -119,7 +157,9 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
 fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     heading(out, "Priorities");
     let mut table = t.table(
-        &["id", "priority", "actions", "done", "overdue", "worst"],
+        &[
+            "id", "priority", "actions", "done", "overdue", "at risk", "worst",
+        ],
         &[1],
     );
     for p in &r.priorities {
@@ -129,6 +169,7 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
             number(p.total),
             number(p.done),
             number(p.overdue),
+            number(p.at_risk),
             t.rating_cell(p.worst),
         ]);
     }
@@ -167,6 +208,34 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
         out.table(&table);
     }
 
+    heading(out, &format!("Blocked and at risk ({})", r.at_risk.len()));
+    if r.at_risk.is_empty() {
+        let _ = writeln!(out, "none");
+    } else {
+        let mut table = t.table(
+            &[
+                "id",
+                "action",
+                "owner",
+                "status",
+                "when",
+                "latest from the owner",
+            ],
+            &[1, 2, 5],
+        );
+        for a in &r.at_risk {
+            table.add_row([
+                TableCell::new(&a.id),
+                TableCell::new(&a.title),
+                TableCell::new(&a.owner_name),
+                TableCell::new(a.status),
+                TableCell::new(deadline(a)),
+                TableCell::new(last_word(a)),
+            ]);
+        }
+        out.table(&table);
+    }
+
     heading(out, &format!("Overdue ({})", r.overdue.len()));
     if r.overdue.is_empty() {
         let _ = writeln!(out, "none");
@@ -199,8 +268,8 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     heading(
         out,
         &format!(
-            "Due in the next {} days ({})",
-            r.due_soon_days,
+            "Due in the next {} ({})",
+            days(i64::from(r.due_soon_days)),
             r.due_soon.len()
         ),
     );
@@ -233,10 +302,13 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
         None => writeln!(out, "none"),
     };
 
-    if !r.warnings.is_empty() {
-        heading(out, &format!("Honest RAG ({})", r.warnings.len()));
-        for w in &r.warnings {
-            let line = format!("  {} {}: {}", w.owner_rag, w.action, w.message);
+    if !r.honest_rag.is_empty() {
+        heading(out, &format!("Honest RAG ({})", r.honest_rag.len()));
+        for w in &r.honest_rag {
+            let line = format!(
+                "  {} {}: {} rates it {}, but it is {}",
+                w.owner_rag, w.id, w.owner_name, w.owner_rag, w.reason
+            );
             let style = super::terminal::rag_style(w.owner_rag);
             out.highlighted(&t.wrap(&line, 4), w.owner_rag.as_str(), style);
             let _ = writeln!(out);

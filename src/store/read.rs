@@ -6,6 +6,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
+use crate::plan::diff::HistoryEntry;
 use crate::plan::*;
 
 /// A plan in the store, and the file it came from.
@@ -347,17 +348,6 @@ fn possibly_overdue_rows(
         });
     }
     Ok(found)
-}
-
-/// One change the store observed to an action, from the audit trail.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct HistoryEntry {
-    pub synced_at: String,
-    pub file: String,
-    pub change: String,
-    pub field: Option<String>,
-    pub old: Option<String>,
-    pub new: Option<String>,
 }
 
 /// What the store observed happening to one action, oldest first.

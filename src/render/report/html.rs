@@ -1,19 +1,22 @@
 //! The monthly report as one self-contained HTML page for a board pack: inline CSS and SVG, no
-//! scripts, nothing fetched, laid out to print on A4.
-//!
-//! Every piece of plan text goes through [`esc`]. Chart coordinates are layout, not figures: they
-//! are scaled from the report's series with every division guarded, and written with fixed decimals.
+//! scripts, nothing fetched, laid out to print on A4. Every piece of plan text goes through
+//! [`esc`]; the charts are in chart.rs.
 
 use std::fmt::{self, Write};
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 
-use super::escape::Shown;
-use super::status::figure;
-use crate::commands::report::{BurnUp, MeasureRow, MonthlyReport, OverdueRow};
+use super::super::escape::{self, Shown};
+use super::super::phrases::{deadline, last_word, percent, queue_summary};
+use super::super::status::figure;
+use super::behind_summary;
+use super::chart::{burn_up, trend};
 use crate::plan::Direction;
+use crate::plan::cause::Direction as News;
 use crate::plan::rules::Rating;
 use crate::plan::words::days;
+use crate::report::OverdueRow;
+use crate::report::monthly::{MeasureMonth, MonthlyReport};
 
 pub fn html(r: &MonthlyReport) -> String {
     let mut out = String::new();
@@ -26,7 +29,7 @@ pub fn html(r: &MonthlyReport) -> String {
 /// otherwise reorder the printed page.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for piece in super::escape::shown(text) {
+    for piece in escape::shown(text) {
         match piece {
             Shown::Plain('&') => out.push_str("&amp;"),
             Shown::Plain('<') => out.push_str("&lt;"),
@@ -35,7 +38,7 @@ pub fn esc(text: &str) -> String {
             Shown::Plain('\'') => out.push_str("&#39;"),
             Shown::Plain(c) => out.push(c),
             Shown::LineBreak => out.push('\n'),
-            Shown::Hidden(c) => super::escape::push_escaped(&mut out, c),
+            Shown::Hidden(c) => escape::push_escaped(&mut out, c),
         }
     }
     out
@@ -66,11 +69,15 @@ fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     masthead(out, r)?;
     headline(out, r)?;
     burn_up(out, &r.burn_up)?;
+    at_risk(out, r)?;
+    priorities(out, r)?;
     completed(out, r)?;
     overdue(out, "Became overdue this month", &r.became_overdue)?;
     overdue(out, "Still overdue", &r.still_overdue)?;
     slipped(out, r)?;
     rating_changes(out, r)?;
+    verification(out, r)?;
+    behind(out, r)?;
     measures(out, r)?;
     honest_rag(out, r)?;
     coming_up(out, r)?;
@@ -166,7 +173,7 @@ thead { display: table-header-group; }
 footer { margin-top: 1.4rem; padding-top: .4rem; border-top: 1px solid #d5d9de; font-size: .75rem; }
 "#;
 
-fn date(d: NaiveDate) -> String {
+pub(super) fn date(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
@@ -176,14 +183,6 @@ fn unit(share: f64) -> f64 {
         share.clamp(0.0, 1.0)
     } else {
         0.0
-    }
-}
-
-fn percent(share: f64) -> String {
-    if share.is_finite() {
-        format!("{:.0}%", share * 100.0)
-    } else {
-        "—".to_string()
     }
 }
 
@@ -236,12 +235,34 @@ fn headline(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         "<p class=\"verdict\">{verdict} <span class=\"muted\">at the start of the month: {}</span></p>",
         esc(&h.verdict_at_start)
     )?;
+    if let Some(behind) = behind_summary(r) {
+        writeln!(
+            out,
+            "<p class=\"muted\">{}: see <em>Planned by now, not done</em>.</p>",
+            esc(&behind)
+        )?;
+    }
     figures(out, r)?;
     progress_bars(out, r)?;
+    let f = &h.forecasts;
     writeln!(
         out,
-        "<p><strong>Forecast:</strong> {}.</p>\n</section>",
-        esc(&h.forecast.text)
+        "<p><strong>Forecast:</strong> {} <span class=\"muted\">({}, the later of the two)</span>.</p>",
+        esc(&f.headline.text),
+        esc(&f.headline.basis.in_words())
+    )?;
+    writeln!(
+        out,
+        "<p class=\"muted\">{}: {}; {}: {}.</p>",
+        esc(&f.recent.basis.in_words()),
+        esc(&f.recent.text),
+        esc(&f.since_start.basis.in_words()),
+        esc(&f.since_start.text)
+    )?;
+    writeln!(
+        out,
+        "<p><strong>Verification:</strong> {}.</p>\n</section>",
+        esc(&queue_summary(&r.verification_queue))
     )
 }
 
@@ -252,7 +273,10 @@ fn figures(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     } else {
         String::new()
     };
-    let forecast = match (h.forecast.date, h.forecast.days_after_target) {
+    let forecast = match (
+        h.forecasts.headline.date,
+        h.forecasts.headline.days_after_target,
+    ) {
         (Some(d), Some(late)) if late > 0 => (
             date(d),
             format!("forecast completion, {} after the target", days(late)),
@@ -334,283 +358,6 @@ fn progress_bars(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         )?;
     }
     writeln!(out, "</svg>")
-}
-
-// ---- The burn-up chart -------------------------------------------------------------------------
-
-const CHART_W: f64 = 720.0;
-const CHART_H: f64 = 296.0;
-const PLOT_LEFT: f64 = 40.0;
-const PLOT_RIGHT: f64 = 688.0;
-const PLOT_TOP: f64 = 34.0;
-const PLOT_BOTTOM: f64 = 268.0;
-
-/// Maps dates and action counts onto the plot area.
-struct Frame {
-    start: NaiveDate,
-    end: NaiveDate,
-    days: f64,
-    total: usize,
-}
-
-impl Frame {
-    /// From the plan's start to the later of the target and forecast dates (and the month's end,
-    /// so that a report after the target still shows where it stands).
-    fn new(b: &BurnUp) -> Option<Frame> {
-        let start = b.start?;
-        let end = [b.target, b.forecast, b.as_of]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(start)
-            .max(start);
-        let days = ((end - start).num_days() as f64).max(1.0);
-        Some(Frame {
-            start,
-            end,
-            days,
-            total: b.total,
-        })
-    }
-
-    fn x(&self, d: NaiveDate) -> f64 {
-        let t = (d - self.start).num_days() as f64 / self.days;
-        PLOT_LEFT + t.clamp(0.0, 1.0) * (PLOT_RIGHT - PLOT_LEFT)
-    }
-
-    fn y(&self, count: usize) -> f64 {
-        let t = count as f64 / self.total.max(1) as f64;
-        PLOT_BOTTOM - t.clamp(0.0, 1.0) * (PLOT_BOTTOM - PLOT_TOP)
-    }
-}
-
-fn burn_up(out: &mut String, b: &BurnUp) -> fmt::Result {
-    writeln!(
-        out,
-        "<section class=\"chart burnup\">\n<h2>Burn-up chart</h2>"
-    )?;
-    let Some(f) = Frame::new(b) else {
-        return writeln!(out, "<p class=\"none\">None.</p>\n</section>");
-    };
-    writeln!(
-        out,
-        "<svg viewBox=\"0 0 {CHART_W:.1} {CHART_H:.1}\" role=\"img\" aria-label=\"Burn-up chart: actions done against the plan\">"
-    )?;
-    y_axis(out, &f)?;
-    x_axis(out, &f)?;
-    markers(out, &f, b)?;
-    lines(out, &f, b)?;
-    writeln!(out, "</svg>")?;
-    legend(out, b)?;
-    writeln!(out, "</section>")
-}
-
-/// The smallest of 1, 2, 5, 10, 20, 50... that gives at most six ticks.
-fn count_step(total: usize) -> usize {
-    let mut base: usize = 1;
-    loop {
-        if let Some(step) = [base, base.saturating_mul(2), base.saturating_mul(5)]
-            .into_iter()
-            .find(|step| total / step <= 5)
-        {
-            return step;
-        }
-        base = base.saturating_mul(10);
-    }
-}
-
-fn y_axis(out: &mut String, f: &Frame) -> fmt::Result {
-    let step = count_step(f.total);
-    let mut ticks: Vec<usize> = (0..=f.total)
-        .step_by(step)
-        .filter(|n| n + step / 2 <= f.total || *n == 0)
-        .collect();
-    if ticks.last() != Some(&f.total) {
-        ticks.push(f.total);
-    }
-    for n in ticks {
-        let y = f.y(n);
-        writeln!(
-            out,
-            "<line class=\"grid\" x1=\"{PLOT_LEFT:.1}\" y1=\"{y:.1}\" x2=\"{PLOT_RIGHT:.1}\" y2=\"{y:.1}\"/>"
-        )?;
-        writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{n}</text>",
-            PLOT_LEFT - 6.0,
-            y + 4.0
-        )?;
-    }
-    writeln!(
-        out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"start\">actions</text>",
-        PLOT_LEFT - 34.0,
-        PLOT_TOP - 12.0
-    )?;
-    writeln!(
-        out,
-        "<line class=\"axis\" x1=\"{PLOT_LEFT:.1}\" y1=\"{PLOT_TOP:.1}\" x2=\"{PLOT_LEFT:.1}\" y2=\"{PLOT_BOTTOM:.1}\"/>"
-    )
-}
-
-/// First days of the months in the frame, at most a hundred years' worth.
-fn month_starts(f: &Frame) -> Vec<NaiveDate> {
-    let mut month = f.start.with_day(1).unwrap_or(f.start);
-    if month < f.start {
-        month = month.checked_add_months(Months::new(1)).unwrap_or(f.end);
-    }
-    let mut months = Vec::new();
-    while month <= f.end && months.len() < 1200 {
-        months.push(month);
-        let Some(next) = month.checked_add_months(Months::new(1)) else {
-            break;
-        };
-        month = next;
-    }
-    months
-}
-
-/// Labels every month, quarter, half-year or year, whichever gives at most seven labels.
-fn label_every(months: usize) -> u32 {
-    [1, 2, 3, 6, 12, 24, 60, 120]
-        .into_iter()
-        .find(|step| months.div_ceil(*step as usize) <= 7)
-        .unwrap_or(120)
-}
-
-fn x_axis(out: &mut String, f: &Frame) -> fmt::Result {
-    let months = month_starts(f);
-    let every = label_every(months.len());
-    writeln!(
-        out,
-        "<line class=\"axis\" x1=\"{PLOT_LEFT:.1}\" y1=\"{PLOT_BOTTOM:.1}\" x2=\"{PLOT_RIGHT:.1}\" y2=\"{PLOT_BOTTOM:.1}\"/>"
-    )?;
-    for m in months {
-        let x = f.x(m);
-        let labelled = (m.year().rem_euclid(120) as u32 * 12 + m.month0()).is_multiple_of(every);
-        let length = if labelled { 6.0 } else { 3.0 };
-        writeln!(
-            out,
-            "<line class=\"tick\" x1=\"{x:.1}\" y1=\"{PLOT_BOTTOM:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>",
-            PLOT_BOTTOM + length
-        )?;
-        if labelled {
-            let text = if every >= 12 {
-                m.format("%Y")
-            } else {
-                m.format("%b %Y")
-            };
-            writeln!(
-                out,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{text}</text>",
-                PLOT_BOTTOM + 19.0
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// Puts a label beside a vertical line, on whichever side has room.
-fn anchor_beside(x: f64) -> (f64, &'static str) {
-    if x > PLOT_RIGHT - 110.0 {
-        (x - 5.0, "end")
-    } else {
-        (x + 5.0, "start")
-    }
-}
-
-fn markers(out: &mut String, f: &Frame, b: &BurnUp) -> fmt::Result {
-    if let Some(target) = b.target {
-        let x = f.x(target);
-        let (tx, anchor) = anchor_beside(x);
-        writeln!(
-            out,
-            "<line class=\"target\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{PLOT_BOTTOM:.1}\"/>",
-            PLOT_TOP - 22.0
-        )?;
-        writeln!(
-            out,
-            "<text class=\"label-target\" x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">target {}</text>",
-            PLOT_TOP - 10.0,
-            date(target)
-        )?;
-    }
-    if let Some(as_of) = b.as_of {
-        let x = f.x(as_of);
-        let (tx, anchor) = if x < PLOT_LEFT + 110.0 {
-            (x + 5.0, "start")
-        } else {
-            (x - 5.0, "end")
-        };
-        writeln!(
-            out,
-            "<line class=\"asof\" x1=\"{x:.1}\" y1=\"{PLOT_TOP:.1}\" x2=\"{x:.1}\" y2=\"{PLOT_BOTTOM:.1}\"/>"
-        )?;
-        writeln!(
-            out,
-            "<text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
-            PLOT_TOP + 12.0,
-            date(as_of)
-        )?;
-    }
-    Ok(())
-}
-
-/// A step line rising by one at each date, from zero at the plan's start, held level to `until`.
-fn step_path(f: &Frame, dates: &[NaiveDate], until: NaiveDate) -> String {
-    let mut path = format!("M{:.1} {:.1}", f.x(f.start), f.y(0));
-    for (i, d) in dates.iter().enumerate() {
-        let _ = write!(path, " H{:.1} V{:.1}", f.x(*d), f.y(i + 1));
-    }
-    let _ = write!(path, " H{:.1}", f.x(until));
-    path
-}
-
-fn lines(out: &mut String, f: &Frame, b: &BurnUp) -> fmt::Result {
-    writeln!(
-        out,
-        "<path class=\"planned\" d=\"{}\"/>",
-        step_path(f, &b.planned, f.end)
-    )?;
-    let as_of = b.as_of.unwrap_or(f.end);
-    let done: Vec<NaiveDate> = b.done.iter().copied().filter(|d| *d <= as_of).collect();
-    if let Some(forecast) = b.forecast {
-        writeln!(
-            out,
-            "<path class=\"forecast\" d=\"M{:.1} {:.1} L{:.1} {:.1}\"/>",
-            f.x(as_of),
-            f.y(done.len()),
-            f.x(forecast),
-            f.y(f.total)
-        )?;
-    }
-    writeln!(
-        out,
-        "<path class=\"done\" d=\"{}\"/>",
-        step_path(f, &done, as_of)
-    )
-}
-
-fn swatch(class: &str, label: &str) -> String {
-    format!(
-        "<span><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\"><line class=\"{class}\" x1=\"0.0\" y1=\"5.0\" x2=\"28.0\" y2=\"5.0\"/></svg>{label}</span>"
-    )
-}
-
-fn legend(out: &mut String, b: &BurnUp) -> fmt::Result {
-    let mut items = vec![
-        swatch("planned", "planned (original due dates)"),
-        swatch("done", "done"),
-    ];
-    if let Some(forecast) = b.forecast {
-        items.push(swatch(
-            "forecast",
-            &format!("forecast at the recent rate: all done {}", date(forecast)),
-        ));
-    }
-    items.push(swatch("target", "target date"));
-    items.push(swatch("asof", "end of the month reported"));
-    writeln!(out, "<div class=\"legend\">{}</div>", items.concat())
 }
 
 // ---- Tables ------------------------------------------------------------------------------------
@@ -756,15 +503,16 @@ fn rating_changes(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         .rating_changes
         .iter()
         .map(|c| {
-            let change = match c.direction.as_str() {
-                "worse" => "<span class=\"worse\">▼ worse</span>".to_string(),
-                "better" => "<span class=\"better\">▲ better</span>".to_string(),
-                other => esc(other),
+            let why = esc(c.cause.in_words());
+            let news = match c.direction {
+                News::Worse => format!("<span class=\"worse\">▼ {why}</span>"),
+                News::Better => format!("<span class=\"better\">▲ {why}</span>"),
+                News::Neither => why,
             };
             vec![
                 esc(&c.id),
                 esc(&c.title),
-                change,
+                news,
                 format!(
                     "<span class=\"nowrap\">{} → {}</span>",
                     rating_chip(c.from),
@@ -776,10 +524,126 @@ fn rating_changes(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     let head = [
         ("id", "w-id"),
         ("action", ""),
-        ("change", "w-short"),
+        ("why", "w-wide"),
         ("rating", "w-range"),
     ];
     section(out, "Rating changes", &head, &rows)
+}
+
+fn at_risk(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let rows: Vec<Vec<String>> = r
+        .at_risk
+        .iter()
+        .map(|a| {
+            vec![
+                esc(&a.id),
+                format!(
+                    "{}<span class=\"sub\">{}</span>",
+                    esc(&a.title),
+                    esc(a.status.as_str())
+                ),
+                esc(&a.owner_name),
+                format!(
+                    "{}<span class=\"sub\">{}</span>",
+                    date(a.due),
+                    esc(&deadline(a))
+                ),
+                esc(&last_word(a)),
+            ]
+        })
+        .collect();
+    let head = [
+        ("id", "w-id"),
+        ("action", ""),
+        ("owner", "w-owner"),
+        ("due", "w-date"),
+        ("latest from the owner", "w-wide"),
+    ];
+    section(out, "Blocked and at risk", &head, &rows)
+}
+
+fn priorities(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let rows: Vec<Vec<String>> = r
+        .priorities
+        .iter()
+        .map(|p| {
+            let recommendation = p
+                .recommendation
+                .as_deref()
+                .map(|text| format!("<span class=\"sub\">{}</span>", esc(text)))
+                .unwrap_or_default();
+            vec![
+                esc(&p.id),
+                format!("{}{recommendation}", esc(&p.title)),
+                format!("{} / {}", p.done, p.total),
+                p.overdue.to_string(),
+                p.at_risk.to_string(),
+                p.worst.map_or("—".to_string(), rating_chip),
+            ]
+        })
+        .collect();
+    let head = [
+        ("id", "w-id"),
+        ("priority and the recommendation it answers", ""),
+        ("done", "w-short"),
+        ("overdue", "w-num"),
+        ("at risk", "w-num"),
+        ("worst", "w-chip"),
+    ];
+    section(out, "Priorities", &head, &rows)
+}
+
+fn verification(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let rows: Vec<Vec<String>> = r
+        .verification_queue
+        .actions
+        .iter()
+        .map(|v| {
+            vec![
+                esc(&v.id),
+                esc(&v.title),
+                esc(&v.owner_name),
+                date(v.done_date),
+                days(v.waiting_days),
+                v.evidence.to_string(),
+            ]
+        })
+        .collect();
+    let head = [
+        ("id", "w-id"),
+        ("action", ""),
+        ("owner", "w-owner"),
+        ("done", "w-date"),
+        ("waiting", "w-short"),
+        ("evidence items", "w-num"),
+    ];
+    section(out, "Awaiting verification", &head, &rows)
+}
+
+fn behind(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let rows: Vec<Vec<String>> = r
+        .behind_actions
+        .iter()
+        .map(|b| {
+            vec![
+                esc(&b.id),
+                esc(&b.title),
+                esc(&b.owner_name),
+                date(b.original_due),
+                date(b.due),
+                esc(b.status.as_str()),
+            ]
+        })
+        .collect();
+    let head = [
+        ("id", "w-id"),
+        ("action", ""),
+        ("owner", "w-owner"),
+        ("planned for", "w-date"),
+        ("now due", "w-date"),
+        ("status", "w-short"),
+    ];
+    section(out, "Planned by now, not done", &head, &rows)
 }
 
 fn reading(value: Option<f64>, on: Option<NaiveDate>) -> String {
@@ -804,7 +668,8 @@ fn measures(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     section(out, "Measures", &head, &rows)
 }
 
-fn measure_row(m: &MeasureRow) -> Vec<String> {
+fn measure_row(month: &MeasureMonth) -> Vec<String> {
+    let m = &month.measure;
     let better = match m.direction {
         Direction::Up => "higher is better",
         Direction::Down => "lower is better",
@@ -825,15 +690,15 @@ fn measure_row(m: &MeasureRow) -> Vec<String> {
             )
         })
         .collect();
-    let travel = match m.travel.as_str() {
+    let travel = match month.travel.as_str() {
         "improving" => "<span class=\"better\">improving</span>".to_string(),
         "worsening" => "<span class=\"worse\">worsening</span>".to_string(),
         other => esc(other),
     };
     vec![
         format!("{}<span class=\"sub\">{unit}{better}</span>", esc(&m.title)),
-        reading(m.start_value, m.start_date),
-        reading(m.end_value, m.end_date),
+        reading(month.start_value, month.start_date),
+        reading(m.latest, m.latest_date),
         travel,
         m.rating.map_or("—".to_string(), |g| rating_chip(g.into())),
         esc(&figure(m.target)),
@@ -844,97 +709,6 @@ fn measure_row(m: &MeasureRow) -> Vec<String> {
         },
         trend(m),
     ]
-}
-
-const SPARK_W: f64 = 120.0;
-const SPARK_H: f64 = 34.0;
-const SPARK_PAD: f64 = 4.0;
-
-/// Maps a measure's readings and target onto the trend line's box.
-struct SparkScale {
-    first: NaiveDate,
-    span_days: f64,
-    low: f64,
-    high: f64,
-}
-
-impl SparkScale {
-    /// Dates from the first reading to the last; values over the readings and the target, opened
-    /// up by one either way when they are all equal. None without readings.
-    fn new(points: &[(NaiveDate, f64)], target: f64) -> Option<Self> {
-        let first = points.iter().map(|p| p.0).min()?;
-        let last = points.iter().map(|p| p.0).max()?;
-        let values = points
-            .iter()
-            .map(|p| p.1)
-            .chain(Some(target).filter(|t| t.is_finite()));
-        let (low, high) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let (low, high) = if high - low < 1e-9 {
-            (low - 1.0, high + 1.0)
-        } else {
-            (low, high)
-        };
-        let span_days = (last - first).num_days() as f64;
-        Some(SparkScale {
-            first,
-            span_days,
-            low,
-            high,
-        })
-    }
-
-    fn x(&self, d: NaiveDate) -> f64 {
-        if self.span_days <= 0.0 {
-            return SPARK_W / 2.0;
-        }
-        SPARK_PAD
-            + (d - self.first).num_days() as f64 / self.span_days * (SPARK_W - 2.0 * SPARK_PAD)
-    }
-
-    fn y(&self, v: f64) -> f64 {
-        SPARK_PAD + (self.high - v) / (self.high - self.low) * (SPARK_H - 2.0 * SPARK_PAD)
-    }
-}
-
-/// A small line of the measure's readings against a dashed line at its target.
-fn trend(m: &MeasureRow) -> String {
-    let points: Vec<(NaiveDate, f64)> = m
-        .readings
-        .iter()
-        .copied()
-        .filter(|(_, v)| v.is_finite())
-        .collect();
-    let (Some(scale), Some(&(end_date, end_value))) =
-        (SparkScale::new(&points, m.target), points.last())
-    else {
-        return "<span class=\"muted\">no readings</span>".to_string();
-    };
-    let mut svg = format!(
-        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W:.1} {SPARK_H:.1}\" role=\"img\" aria-label=\"{} readings against the target\">",
-        points.len()
-    );
-    if m.target.is_finite() {
-        let ty = scale.y(m.target);
-        let _ = write!(
-            svg,
-            "<line class=\"goal\" x1=\"0.0\" y1=\"{ty:.1}\" x2=\"{SPARK_W:.1}\" y2=\"{ty:.1}\"/>"
-        );
-    }
-    let line: Vec<String> = points
-        .iter()
-        .map(|(d, v)| format!("{:.1},{:.1}", scale.x(*d), scale.y(*v)))
-        .collect();
-    let _ = write!(
-        svg,
-        "<polyline class=\"reading\" points=\"{}\"/>",
-        line.join(" ")
-    );
-    let (cx, cy) = (scale.x(end_date), scale.y(end_value));
-    let _ = write!(
-        svg,
-        "<circle class=\"last\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"2.5\"/></svg>"
-    );
-    svg
 }
 
 fn honest_rag(out: &mut String, r: &MonthlyReport) -> fmt::Result {
@@ -1000,7 +774,7 @@ fn coming_up(out: &mut String, r: &MonthlyReport) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::report::parse_month;
+    use crate::report::monthly::{BurnUp, Month};
 
     const SCRIPT: &str = "<script>alert(1)</script>";
     const ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;";
@@ -1008,11 +782,15 @@ mod tests {
     const HEADINGS: &[&str] = &[
         "Headline",
         "Burn-up chart",
+        "Blocked and at risk",
+        "Priorities",
         "Completed this month",
         "Became overdue this month",
         "Still overdue",
         "Slipped this month",
         "Rating changes",
+        "Awaiting verification",
+        "Planned by now, not done",
         "Measures",
         "Honest-RAG exceptions",
         "Coming up next month",
@@ -1021,7 +799,7 @@ mod tests {
     /// The small fixture's June 2016 report, with A2's title carrying a script.
     fn small_report() -> MonthlyReport {
         let (plan, diagnostics) =
-            crate::load::load_source(include_str!("../../tests/fixtures/plans/small.toml"));
+            crate::load::load_source(include_str!("../../../tests/fixtures/plans/small.toml"));
         let mut plan = plan.unwrap_or_else(|| panic!("the small fixture loads: {diagnostics:?}"));
         let a2 = plan
             .actions
@@ -1029,7 +807,7 @@ mod tests {
             .find(|a| a.id == "A2")
             .expect("the fixture has A2");
         a2.title = format!("Cap caseloads {SCRIPT}");
-        MonthlyReport::build(&plan, parse_month("2016-06").unwrap())
+        MonthlyReport::build(&plan, Month::parse("2016-06").unwrap())
     }
 
     fn assert_finite_numbers(html: &str) {
@@ -1057,10 +835,12 @@ mod tests {
 
     /// Every row kind with script-bearing text in every text field.
     fn report_full_of_scripts() -> MonthlyReport {
-        use crate::commands::report::{
-            Benchmark, ComingUpRow, CompletedRow, HonestRagRow, RatingChange, SlipRow,
-        };
+        use crate::plan::cause::{Cause, Direction};
         use crate::plan::{Rag, Status};
+        use crate::report::monthly::{ComingUpRow, CompletedRow, RatingChangeRow, SlipRow};
+        use crate::report::{
+            AtRiskRow, BehindRow, Benchmark, Note, PriorityRow, RagGapRow, VerificationRow,
+        };
         let evil = || SCRIPT.to_string();
         let day = NaiveDate::from_ymd_opt(2016, 6, 1).unwrap();
         let mut r = small_report();
@@ -1102,22 +882,70 @@ mod tests {
             days: 0,
             reason: Some(evil()),
         });
-        r.rating_changes.push(RatingChange {
+        r.rating_changes.push(RatingChangeRow {
             id: evil(),
             title: evil(),
             owner: evil(),
+            owner_name: evil(),
             from: Rating::Red,
             to: Rating::Blue,
-            direction: evil(),
+            cause: Cause::Completed,
+            direction: Direction::Better,
+        });
+        r.at_risk.push(AtRiskRow {
+            id: evil(),
+            title: evil(),
+            owner: evil(),
+            owner_name: evil(),
+            status: Status::Blocked,
+            due: day,
+            days_overdue: 0,
+            days_left: 3,
+            reason: evil(),
+            latest_note: Some(Note {
+                date: day,
+                note: evil(),
+            }),
+            last_update: Some(day),
+        });
+        r.priorities.push(PriorityRow {
+            id: evil(),
+            title: evil(),
+            recommendation: Some(evil()),
+            total: 1,
+            done: 0,
+            overdue: 0,
+            at_risk: 1,
+            worst: Some(Rating::Red),
+        });
+        r.behind_actions.push(BehindRow {
+            id: evil(),
+            title: evil(),
+            owner: evil(),
+            owner_name: evil(),
+            original_due: day,
+            due: day,
+            status: Status::InProgress,
+        });
+        r.verification_queue.actions.push(VerificationRow {
+            id: evil(),
+            title: evil(),
+            owner: evil(),
+            owner_name: evil(),
+            done_date: day,
+            waiting_days: 3,
+            evidence: 0,
         });
         for m in &mut r.measures {
-            (m.id, m.title, m.unit, m.travel) = (evil(), evil(), Some(evil()), evil());
-            m.benchmarks.push(Benchmark {
+            let measure = &mut m.measure;
+            (measure.id, measure.title, measure.unit) = (evil(), evil(), Some(evil()));
+            m.travel = evil();
+            measure.benchmarks.push(Benchmark {
                 name: evil(),
                 value: 1.0,
             });
         }
-        r.honest_rag.push(HonestRagRow {
+        r.honest_rag.push(RagGapRow {
             id: evil(),
             title: evil(),
             owner: evil(),
@@ -1166,12 +994,16 @@ mod tests {
         r.still_overdue.clear();
         r.slipped.clear();
         r.rating_changes.clear();
+        r.at_risk.clear();
+        r.priorities.clear();
+        r.behind_actions.clear();
+        r.verification_queue.actions.clear();
         r.measures.clear();
         r.honest_rag.clear();
         r.coming_up.clear();
         r.burn_up = BurnUp::default();
         let html = html(&r);
-        assert_eq!(html.matches("<p class=\"none\">None.</p>").count(), 9);
+        assert_eq!(html.matches("<p class=\"none\">None.</p>").count(), 13);
         for heading in HEADINGS {
             assert!(html.contains(&format!("<h2>{heading}</h2>")), "{heading}");
         }
@@ -1201,6 +1033,7 @@ mod tests {
                 planned: vec![day(1, 1), day(7, 1), day(12, 1)],
                 done: vec![day(2, 1)],
                 forecast: Some(day(3, 1)),
+                forecast_basis: None,
             },
         ];
         let readings = [
@@ -1212,8 +1045,8 @@ mod tests {
             let mut r = small_report();
             r.burn_up = burn_up;
             for m in &mut r.measures {
-                m.readings = readings.clone();
-                m.target = readings.first().map_or(m.target, |p| p.1);
+                m.measure.readings = readings.clone();
+                m.measure.target = readings.first().map_or(m.measure.target, |p| p.1);
             }
             assert_finite_numbers(&html(&r));
         }

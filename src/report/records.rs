@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::plan::rules::{self, Rating};
 use crate::plan::{Action, Plan, Status};
-use crate::render::csv::CsvCell;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRecord {
@@ -26,6 +25,8 @@ pub struct ActionRecord {
     /// 0 when not overdue.
     pub days_overdue: i64,
     pub done_date: Option<NaiveDate>,
+    /// Done, and no evidence verified yet.
+    pub awaiting_verification: bool,
     /// The plan file, as the path was given when it was synced.
     pub file: String,
     /// The line of the action's `[[actions]]` table, or of its revised due date when it slipped.
@@ -34,25 +35,6 @@ pub struct ActionRecord {
     #[serde(skip)]
     pub position: usize,
 }
-
-/// The CSV columns, in order: the record's fields by their JSON names.
-pub const CSV_HEADER: &[&str] = &[
-    "plan",
-    "id",
-    "title",
-    "priority",
-    "owner",
-    "owner_name",
-    "status",
-    "rating",
-    "due",
-    "original_due",
-    "slippage_days",
-    "days_overdue",
-    "done_date",
-    "file",
-    "line",
-];
 
 /// What a record needs to know about the plan its action belongs to.
 pub struct PlanContext<'a> {
@@ -75,10 +57,13 @@ impl ActionRecord {
             file,
             amber_within_days: plan.amber_within_days,
         };
-        let owner_name = plan
-            .owner(&action.owner)
-            .map_or(action.owner.as_str(), |o| o.name.as_str());
-        Self::new(&context, owner_name, position, action, as_of)
+        Self::new(
+            &context,
+            &plan.owner_name(&action.owner),
+            position,
+            action,
+            as_of,
+        )
     }
 
     pub fn new(
@@ -88,6 +73,7 @@ impl ActionRecord {
         action: &Action,
         as_of: NaiveDate,
     ) -> Self {
+        let assessed = rules::assess(action, as_of, context.amber_within_days);
         ActionRecord {
             plan: context.plan_id.to_string(),
             id: action.id.clone(),
@@ -95,42 +81,18 @@ impl ActionRecord {
             priority: action.priority.clone(),
             owner: action.owner.clone(),
             owner_name: owner_name.to_string(),
-            status: rules::status_as_of(action, as_of),
-            rating: rules::rating(action, as_of, context.amber_within_days),
-            due: rules::due_as_of(action, as_of),
-            original_due: action.due,
-            slippage_days: rules::slippage_days(action, as_of),
-            days_overdue: rules::days_overdue(action, as_of),
-            done_date: rules::done_date(action, as_of),
+            status: assessed.status,
+            rating: assessed.rating,
+            due: assessed.due,
+            original_due: assessed.original_due,
+            slippage_days: assessed.slippage_days,
+            days_overdue: assessed.days_overdue,
+            done_date: assessed.done_date,
+            awaiting_verification: assessed.done_date.is_some() && !assessed.verified_evidence,
             file: context.file.to_string(),
             line: due_line(action, as_of),
             position,
         }
-    }
-
-    /// The record as a CSV row, in the order of [`CSV_HEADER`]; counts of days and the line are
-    /// numbers, everything else text.
-    pub fn csv_row(&self) -> Vec<CsvCell> {
-        vec![
-            (&self.plan).into(),
-            (&self.id).into(),
-            (&self.title).into(),
-            (&self.priority).into(),
-            (&self.owner).into(),
-            (&self.owner_name).into(),
-            self.status.to_string().into(),
-            self.rating.to_string().into(),
-            self.due.to_string().into(),
-            self.original_due.to_string().into(),
-            self.slippage_days.into(),
-            self.days_overdue.into(),
-            self.done_date
-                .map(|d| d.to_string())
-                .unwrap_or_default()
-                .into(),
-            (&self.file).into(),
-            self.line.into(),
-        ]
     }
 }
 
@@ -141,6 +103,14 @@ pub fn due_line(action: &Action, as_of: NaiveDate) -> u32 {
         .iter()
         .rfind(|u| u.date <= as_of && u.due.is_some())
         .map_or(action.line, |u| u.line)
+}
+
+/// A JSON listing: the records, with the contract's version and the date they hold for.
+#[derive(Debug, Serialize)]
+pub struct Listing<'a> {
+    pub schema_version: u32,
+    pub as_of: NaiveDate,
+    pub actions: &'a [ActionRecord],
 }
 
 /// Orders ids the way people number them: `P1.2` before `P1.10`.

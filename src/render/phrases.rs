@@ -1,0 +1,49 @@
+//! Phrases more than one document says: the dashboard and the monthly report describe an
+//! at-risk action, the verification queue and a share the same way.
+
+use crate::plan::words::{days, plural};
+use crate::report::{AtRiskRow, VerificationQueue};
+
+/// A share as a whole percentage; "—" when it is not a number.
+pub fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.0}%", share * 100.0)
+    } else {
+        "—".to_string()
+    }
+}
+
+/// How far an at-risk action is from its deadline: "12 days overdue", "due today", "due in 5
+/// days".
+pub fn deadline(row: &AtRiskRow) -> String {
+    match (row.days_overdue, row.days_left) {
+        (late, _) if late > 0 => format!("{} overdue", days(late)),
+        (_, 0) => "due today".to_string(),
+        (_, left) => format!("due in {}", days(left)),
+    }
+}
+
+/// What the owner last said: the note and its date, or how long they have been silent.
+pub fn last_word(row: &AtRiskRow) -> String {
+    match (&row.latest_note, row.last_update) {
+        (Some(note), Some(last)) if last > note.date => {
+            format!("{} (no note since; last update {last})", note.note)
+        }
+        (Some(note), _) => format!("{}: {}", note.date, note.note),
+        (None, Some(last)) => format!("no note; last update {last}"),
+        (None, None) => "no update yet".to_string(),
+    }
+}
+
+/// "4 done actions await verification, the oldest for 120 days".
+pub fn queue_summary(queue: &VerificationQueue) -> String {
+    match (queue.count, queue.oldest_days) {
+        (0, _) | (_, None) => "no done action awaits verification".to_string(),
+        (1, Some(oldest)) => format!("1 done action awaits verification, for {}", days(oldest)),
+        (n, Some(oldest)) => format!(
+            "{} await verification, the oldest for {}",
+            plural(n, "done action"),
+            days(oldest)
+        ),
+    }
+}
