@@ -355,7 +355,7 @@ fn commands_creating_a_new_store_at_once_create_it_once() {
         let version: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, plan::store::schema::SCHEMA_VERSION);
         let added: Vec<(String, String)> = conn
             .prepare("SELECT plan_id, event FROM audit ORDER BY plan_id")
             .unwrap()

@@ -162,7 +162,30 @@ fn the_monthly_report_matches_docs_json_md() {
     for key in ["at_risk", "behind_actions"] {
         merged[key] = july[key].clone();
     }
+
+    // Issued, then changed: the differences, and the list of issued reports.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("plans/small.toml"), dir.path().join("small.toml")).unwrap();
+    let issuing = Store::new();
+    let in_dir = |args: &[&str]| {
+        let out = run(issuing.plan(dir.path(), "2016-08-01").args(args));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout
+    };
+    in_dir(&["report", "--month", "2016-06", "--issue"]);
+    let text = std::fs::read_to_string(dir.path().join("small.toml"))
+        .unwrap()
+        .replace("due = 2016-07-15", "due = 2016-06-15");
+    std::fs::write(dir.path().join("small.toml"), text).unwrap();
+    let changed: Value = serde_json::from_str(&in_dir(&[
+        "report", "--month", "2016-06", "--format", "json",
+    ]))
+    .unwrap();
+    merged["changed_since_issued"] = changed["changed_since_issued"].clone();
     check("plan report", &merged, &shapes);
+    let listed: Value =
+        serde_json::from_str(&in_dir(&["report", "--issued", "--format", "json"])).unwrap();
+    check("plan report --issued", &listed, &shapes);
 
     // In a quiet month every list is [], not absent; the month's bounds are as documented.
     let quiet = report("2015-06");

@@ -1,6 +1,8 @@
 //! `plan report --month YYYY-MM`: the commissioner's monthly summary (built in
-//! report/monthly.rs), as Markdown, HTML, JSON or CSV.
+//! report/monthly.rs), as Markdown, HTML, JSON or CSV; `--issue` keeps it in the store as sent,
+//! `--as-issued` gives it back byte for byte, and `--issued` lists what was issued.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -10,19 +12,31 @@ use crate::atomic::{self, IfExists};
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
+use crate::report::issued;
 use crate::report::monthly::{Month, MonthlyReport};
+use crate::store::{self, Store};
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").args(["month", "issued"]).required(true))]
 pub struct ReportArgs {
     /// The month to report on
     #[arg(long, value_name = "YYYY-MM", value_parser = Month::parse)]
-    pub month: Month,
+    pub month: Option<Month>,
     /// The format [default: from the -o file's extension, else md]
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
     /// Write the report to this file instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Keep the report in the store as issued to the board: every format, byte for byte
+    #[arg(long, requires = "month", conflicts_with = "as_issued")]
+    pub issue: bool,
+    /// Give back the report as it was last issued for the month, byte for byte
+    #[arg(long, requires = "month")]
+    pub as_issued: bool,
+    /// List the reports issued from the store
+    #[arg(long, conflicts_with_all = ["month", "issue", "as_issued", "output"])]
+    pub issued: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,6 +48,13 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    const ALL: [ReportFormat; 4] = [
+        ReportFormat::Md,
+        ReportFormat::Html,
+        ReportFormat::Json,
+        ReportFormat::Csv,
+    ];
+
     fn from_extension(path: &Path) -> Option<Self> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "md" | "markdown" => Some(ReportFormat::Md),
@@ -41,6 +62,24 @@ impl ReportFormat {
             "json" => Some(ReportFormat::Json),
             "csv" => Some(ReportFormat::Csv),
             _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+        }
+    }
+
+    fn render(self, report: &MonthlyReport) -> String {
+        match self {
+            ReportFormat::Md => render::report::markdown(report),
+            ReportFormat::Html => render::report::html(report),
+            ReportFormat::Json => render::json::to_string(report),
+            ReportFormat::Csv => render::report::csv(report),
         }
     }
 }
@@ -56,18 +95,102 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
         })?,
         (None, None) => ReportFormat::Md,
     };
-    let (store, _) = super::open_synced(global, &[])?;
-    let plan = super::chosen_plan(&store, global)?;
-    let report = MonthlyReport::build(&plan, args.month);
-    let text = match format {
-        ReportFormat::Md => render::report::markdown(&report),
-        ReportFormat::Html => render::report::html(&report),
-        ReportFormat::Json => render::json::to_string(&report),
-        ReportFormat::Csv => render::report::csv(&report),
+    let (mut store, _) = super::open_synced(global, &[])?;
+    let Some(month) = args.month else {
+        return list_issued(global, &store, format);
     };
-    match &args.output {
-        Some(path) => atomic::write(path, text.as_bytes(), IfExists::Replace)?,
-        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?,
+    let plan = super::chosen_plan(&store, global)?;
+    let latest = store::issued::latest(&store, &plan.id, &month.id()).map_err(CliError::Store)?;
+    if args.as_issued {
+        let Some((id, _, _)) = latest else {
+            return Err(CliError::input(format!(
+                "the {} report of plan `{}` has not been issued; issue it with --issue",
+                month.label(),
+                plan.id
+            )));
+        };
+        let file = store::issued::file(&store, id, format.as_str())
+            .map_err(CliError::Store)?
+            .ok_or_else(|| {
+                CliError::Store(anyhow::anyhow!(
+                    "the issued {} report has no {} form in the store",
+                    month.label(),
+                    format.as_str()
+                ))
+            })?;
+        return write_out(args, &file.bytes);
     }
+    let mut report = MonthlyReport::build(&plan, month);
+    if let Some((_, issued_at, document)) = latest {
+        let issued: serde_json::Value = serde_json::from_str(&document).map_err(|e| {
+            CliError::Store(anyhow::anyhow!(
+                "an issued report in the store is damaged: {e}"
+            ))
+        })?;
+        let now = serde_json::to_value(&report).map_err(|e| CliError::Store(e.into()))?;
+        report.changed_since_issued = Some(issued::compare(&issued_at, &issued, &now));
+    }
+    if args.issue {
+        issue(&mut store, &plan.id, month, &report)?;
+    }
+    write_out(args, format.render(&report).as_bytes())
+}
+
+/// Keeps every rendering of the report, and its JSON document, in the store.
+fn issue(store: &mut Store, plan: &str, month: Month, report: &MonthlyReport) -> CliResult<()> {
+    let rendered: Vec<(&str, String)> = ReportFormat::ALL
+        .iter()
+        .map(|f| (f.as_str(), f.render(report)))
+        .collect();
+    let document = &rendered
+        .iter()
+        .find(|(f, _)| *f == "json")
+        .expect("the JSON form is rendered")
+        .1;
+    let files: Vec<(&str, &[u8])> = rendered.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
+    let issued_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    store::issued::record(store, plan, &month.id(), &issued_at, document, &files)
+        .map_err(CliError::Store)?;
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "issued the {} report of plan `{plan}` at {issued_at}; `plan report --month {} --as-issued` gives it back",
+        month.label(),
+        month.id()
+    )?;
+    Ok(())
+}
+
+fn write_out(args: &ReportArgs, bytes: &[u8]) -> CliResult<Outcome> {
+    match &args.output {
+        Some(path) => atomic::write(path, bytes, IfExists::Replace)?,
+        None => std::io::stdout().lock().write_all(bytes)?,
+    }
+    Ok(Outcome::Success)
+}
+
+fn list_issued(global: &GlobalArgs, store: &Store, format: ReportFormat) -> CliResult<Outcome> {
+    let list = issued::IssuedList {
+        schema_version: crate::report::SCHEMA_VERSION,
+        issued: store::issued::list(store)
+            .map_err(CliError::Store)?
+            .into_iter()
+            .map(|i| issued::IssuedRow {
+                plan: i.plan,
+                month: i.month,
+                issued_at: i.issued_at,
+                formats: i
+                    .formats
+                    .into_iter()
+                    .map(|(format, sha256)| issued::IssuedFormat { format, sha256 })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let text = match format {
+        ReportFormat::Json => render::json::to_string(&list),
+        _ => render::report::issued_list(&list, &render::Terminal::for_stdout(global.color)),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(Outcome::Success)
 }

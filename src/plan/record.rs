@@ -140,6 +140,9 @@ pub enum Change {
         to: Status,
         /// A revised deadline: the one in force before, and the new one.
         due: Option<(NaiveDate, NaiveDate)>,
+        /// A later update that says where the action stands instead, when the new one is
+        /// back-dated behind it: its date and status.
+        superseded_by: Option<(NaiveDate, Status)>,
     },
     Evidence {
         date: NaiveDate,
@@ -214,6 +217,9 @@ pub fn describe(before: &Plan, after: &Plan, fact: &Fact, as_of: NaiveDate) -> O
                     due: update
                         .due
                         .map(|to| (rules::due_as_of(old, update.date), to)),
+                    superseded_by: rules::latest_update(new, rated_on)
+                        .filter(|latest| latest.date > update.date)
+                        .map(|latest| (latest.date, latest.status)),
                 },
                 Fact::Evidence { evidence, .. } => Change::Evidence {
                     date: evidence.date,
@@ -337,7 +343,8 @@ mod tests {
                 date: d("2016-06-01"),
                 from: Status::NotStarted,
                 to: Status::Done,
-                due: None
+                due: None,
+                superseded_by: None
             }
         );
         assert_eq!(recorded.rating.from.as_deref(), Some("amber"));

@@ -20,6 +20,7 @@ pub fn line(recorded: &Recorded) -> String {
             from,
             to,
             due,
+            superseded_by,
         } => {
             let mut text = if from == to {
                 format!("{} stays {to}{}", recorded.subject, on(*date))
@@ -28,6 +29,9 @@ pub fn line(recorded: &Recorded) -> String {
             };
             if let Some((old, new)) = due {
                 text.push_str(&format!(", due {old} → {new}"));
+            }
+            if let Some((later, status)) = superseded_by {
+                text.push_str(&format!(" (a later update, on {later}, says {status})"));
             }
             text
         }

@@ -93,9 +93,10 @@ pub struct MonthlyReport {
     pub measures: Vec<MeasureMonth>,
     pub honest_rag: Vec<RagGapRow>,
     pub coming_up: Vec<ComingUpRow>,
-    /// One row per action, for the CSV form.
-    #[serde(skip)]
+    /// Every action at the start and the end of the month (the CSV form's rows).
     pub actions: Vec<ActionMonth>,
+    /// What differs from the report as it was issued for this month; null when it was not.
+    pub changed_since_issued: Option<super::issued::SinceIssued>,
     /// The burn-up chart's series, for the HTML form.
     #[serde(skip)]
     pub burn_up: BurnUp,
@@ -194,7 +195,7 @@ pub struct ComingUpRow {
 }
 
 /// One action at the start and end of the month.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ActionMonth {
     pub id: String,
     pub title: String,
@@ -206,8 +207,10 @@ pub struct ActionMonth {
     pub due: NaiveDate,
     pub original_due: NaiveDate,
     pub done_date: Option<NaiveDate>,
+    #[serde(rename = "completed_this_month")]
     pub completed: bool,
     pub became_overdue: bool,
+    #[serde(rename = "slipped_this_month")]
     pub slipped: bool,
     pub rating_changed: bool,
 }
@@ -301,6 +304,7 @@ impl MonthlyReport {
                 .iter()
                 .map(|a| action_month(a, month, start, end, amber))
                 .collect(),
+            changed_since_issued: None,
             burn_up: burn_up(plan, end, &forecasts.headline),
         }
     }

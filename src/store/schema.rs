@@ -6,7 +6,7 @@ use anyhow::Context;
 use rusqlite::{Connection, Transaction};
 
 /// Migration `i` brings a database from version `i` to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -176,6 +176,34 @@ CREATE TABLE audit_changes (
     PRIMARY KEY (audit_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX audit_changes_by_subject ON audit_changes (subject);
+"#;
+
+const V2: &str = r#"
+-- Evidence can be rejected: by whom, when and why (docs/plan-format.md).
+ALTER TABLE evidence ADD COLUMN rejected_by TEXT;
+ALTER TABLE evidence ADD COLUMN rejected_on TEXT;
+ALTER TABLE evidence ADD COLUMN reason TEXT;
+
+-- Monthly reports as issued to a board, kept byte for byte. With the audit trail, the only thing
+-- the store knows that the plan files cannot rebuild. No reference to `plans`: an issued report
+-- outlives its plan's removal.
+CREATE TABLE issued_reports (
+    id        INTEGER PRIMARY KEY,
+    plan_id   TEXT NOT NULL,
+    month     TEXT NOT NULL,                -- YYYY-MM
+    issued_at TEXT NOT NULL,                -- RFC 3339, UTC
+    document  TEXT NOT NULL                 -- the report's JSON document, as issued
+);
+CREATE INDEX issued_reports_by_month ON issued_reports (plan_id, month, id);
+
+-- Each format of an issued report, as its bytes were handed out.
+CREATE TABLE issued_report_files (
+    report_id INTEGER NOT NULL REFERENCES issued_reports(id),
+    format    TEXT NOT NULL CHECK (format IN ('md', 'html', 'json', 'csv')),
+    sha256    TEXT NOT NULL,                -- of `bytes`, hex
+    bytes     BLOB NOT NULL,
+    PRIMARY KEY (report_id, format)
+) WITHOUT ROWID;
 "#;
 
 /// Why a store could not be used as it is.

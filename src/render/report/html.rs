@@ -67,6 +67,7 @@ fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     )?;
     writeln!(out, "<style>{CSS}</style>\n</head>\n<body>")?;
     masthead(out, r)?;
+    changed_since_issued(out, r)?;
     headline(out, r)?;
     burn_up(out, &r.burn_up)?;
     at_risk(out, r)?;
@@ -224,6 +225,55 @@ fn masthead(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         date(h.start),
         date(r.month_end)
     )
+}
+
+fn changed_since_issued(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let Some(since) = &r.changed_since_issued else {
+        return Ok(());
+    };
+    let title = format!(
+        "Changed since issued on {}",
+        super::markdown::issued_on(&since.issued_at)
+    );
+    if since.is_empty() {
+        writeln!(out, "<section>\n<h2>{}</h2>", esc(&title))?;
+        return writeln!(
+            out,
+            "<p class=\"none\">Nothing: this report is the same as the one issued.</p>\n</section>"
+        );
+    }
+    writeln!(
+        out,
+        "<section class=\"issued\">\n<h2>{}</h2>\n<ul>",
+        esc(&title)
+    )?;
+    for f in &since.figures {
+        writeln!(
+            out,
+            "<li><strong>{}:</strong> {} then, {} now</li>",
+            esc(&f.figure.replace('_', " ")),
+            esc(&f.issued),
+            esc(&f.now)
+        )?;
+    }
+    writeln!(out, "</ul>")?;
+    let rows: Vec<Vec<String>> = since
+        .actions
+        .iter()
+        .map(|a| {
+            vec![
+                esc(&a.id),
+                esc(&a.title),
+                esc(&super::markdown::action_change(a)),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[("id", "w-id"), ("action", ""), ("change", "w-wide")],
+        &rows,
+    )?;
+    writeln!(out, "</section>")
 }
 
 fn headline(out: &mut String, r: &MonthlyReport) -> fmt::Result {

@@ -14,6 +14,7 @@ use crate::report::monthly::MonthlyReport;
 pub fn markdown(r: &MonthlyReport) -> String {
     let mut out = Markdown::new();
     title(&mut out, r);
+    changed_since_issued(&mut out, r);
     headline(&mut out, r);
     at_risk(&mut out, r);
     priorities(&mut out, r);
@@ -51,6 +52,55 @@ fn title(out: &mut Markdown, r: &MonthlyReport) {
     };
     let _ = write!(out, "Target: {target}. Figures as of {}.", r.month_end);
     out.markup("\n\n");
+}
+
+/// Only for a month whose report was issued: what the files say now that they did not then.
+fn changed_since_issued(out: &mut Markdown, r: &MonthlyReport) {
+    let Some(since) = &r.changed_since_issued else {
+        return;
+    };
+    out.markup("## Changed since issued on ");
+    let _ = write!(out, "{}", issued_on(&since.issued_at));
+    out.markup("\n\n");
+    if since.is_empty() {
+        let _ = write!(out, "Nothing: this report is the same as the one issued.");
+        out.markup("\n\n");
+        return;
+    }
+    for f in &since.figures {
+        out.markup("- **");
+        let _ = write!(out, "{}", f.figure.replace('_', " "));
+        out.markup(":** ");
+        let _ = write!(out, "{} then, {} now", f.issued, f.now);
+        out.markup("\n");
+    }
+    out.markup("\n").table(
+        &["id", "action", "change"],
+        since
+            .actions
+            .iter()
+            .map(|a| vec![a.id.clone(), a.title.clone(), action_change(a)])
+            .collect(),
+    );
+}
+
+/// The date part of an RFC 3339 time.
+pub(super) fn issued_on(issued_at: &str) -> &str {
+    issued_at.split('T').next().unwrap_or(issued_at)
+}
+
+/// One action's change since the report was issued, in words.
+pub(super) fn action_change(a: &crate::report::issued::ActionChange) -> String {
+    match a.change {
+        "added" => "not in the issued report".to_string(),
+        "removed" => "in the issued report, no longer in the plan".to_string(),
+        _ => a
+            .fields
+            .iter()
+            .map(|f| format!("{}: {} → {}", f.figure.replace('_', " "), f.issued, f.now))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }
 
 fn headline(out: &mut Markdown, r: &MonthlyReport) {

@@ -12,7 +12,9 @@ pub use html::html;
 pub use markdown::markdown;
 
 use super::csv::Text;
+use super::terminal::TableCell;
 use crate::plan::words::plural;
+use crate::report::issued::IssuedList;
 use crate::report::monthly::MonthlyReport;
 
 /// One action at the start and end of the month as a CSV row.
@@ -32,6 +34,33 @@ struct ActionMonthCsv<'a> {
     became_overdue: bool,
     slipped_this_month: bool,
     rating_changed: bool,
+}
+
+/// The reports issued from the store, as a table.
+pub fn issued_list(list: &IssuedList, t: &super::Terminal) -> String {
+    if list.issued.is_empty() {
+        return "No report has been issued.\n".to_string();
+    }
+    let mut table = t.table(
+        &["plan", "month", "issued at", "formats (SHA-256)"],
+        &[0, 3],
+    );
+    for row in &list.issued {
+        let formats: Vec<String> = row
+            .formats
+            .iter()
+            .map(|f| format!("{} {}", f.format, &f.sha256[..f.sha256.len().min(12)]))
+            .collect();
+        table.add_row([
+            TableCell::new(&row.plan),
+            TableCell::new(&row.month),
+            TableCell::new(&row.issued_at),
+            TableCell::new(formats.join(", ")),
+        ]);
+    }
+    let mut out = t.screen();
+    out.table(&table);
+    out.into_string()
 }
 
 pub fn csv(r: &MonthlyReport) -> String {
