@@ -85,6 +85,8 @@ pub enum Command {
     Reading(commands::reading::ReadingArgs),
     /// Record a month's readings from a CSV scorecard (measure,date,value), all or nothing
     Readings(commands::readings::ReadingsArgs),
+    /// Convert an Excel, OpenDocument or CSV action tracker into a plan file, losing nothing
+    Convert(commands::convert::ConvertArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

@@ -2,9 +2,11 @@
 
 pub mod cli;
 pub mod commands;
+pub mod convert;
 pub mod edit;
 pub mod error;
 pub mod load;
 pub mod plan;
 pub mod render;
+pub mod spreadsheet;
 pub mod store;

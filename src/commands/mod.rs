@@ -3,10 +3,12 @@
 
 pub mod check;
 pub mod completions;
+pub mod convert;
 pub mod evidence;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod output_file;
 pub mod overdue;
 pub mod owners;
 pub mod reading;
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Verify(args) => verify::cmd_verify(global, &args),
         Command::Reading(args) => reading::cmd_reading(global, &args),
         Command::Readings(args) => readings::cmd_readings(global, &args),
+        Command::Convert(args) => convert::cmd_convert(global, &args),
     }
 }
 
