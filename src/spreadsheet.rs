@@ -273,12 +273,10 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, String> {
     let mut rows: Vec<Vec<Value>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| format!("not CSV the reader understands: {e}"))?;
-        // Each record is placed on the line it starts on, so that a row is named as a
-        // spreadsheet shows it even when blank lines were skipped.
-        let line = record
-            .position()
-            .map_or(rows.len() + 1, |p| csv_record_line(text, p));
-        rows.resize(line.saturating_sub(1).max(rows.len()), Vec::new());
+        // A row is numbered as a spreadsheet program shows the file: a blank line is an empty
+        // row, and a record is one row however many lines its quoted cells span.
+        let blank = record.position().map_or(0, |p| blank_lines_before(text, p));
+        rows.resize(rows.len() + blank, Vec::new());
         rows.push(
             record
                 .iter()
@@ -298,16 +296,14 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, String> {
     })
 }
 
-/// The 1-based line a CSV record starts on. The reader's position is where the record before it
-/// ended, so blank lines skipped in between are counted here.
-pub fn csv_record_line(text: &str, position: &csv::Position) -> usize {
-    let skipped = text
-        .get(position.byte() as usize..)
+/// The blank lines the CSV reader skipped before a record: its position is where the record
+/// before it ended.
+fn blank_lines_before(text: &str, position: &csv::Position) -> usize {
+    text.get(position.byte() as usize..)
         .unwrap_or("")
         .lines()
         .take_while(|line| line.is_empty())
-        .count();
-    position.line() as usize + skipped
+        .count()
 }
 
 /// `A`, `B`, … `Z`, `AA`, … for a 0-based column.
@@ -350,7 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_rows_keep_their_line_numbers() {
+    fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
         let sheet = read_csv(
             "tracker",
             b"\xef\xbb\xbfTitle\n\nRef,Action\n1.1,\"Two\nlines\"\n2.1,x\n",
@@ -359,7 +355,7 @@ mod tests {
         assert_eq!(sheet.cell(0, 0), &Value::Text("Title".into()));
         assert_eq!(sheet.cell(2, 0), &Value::Text("Ref".into()));
         assert_eq!(sheet.cell(3, 1), &Value::Text("Two\nlines".into()));
-        assert_eq!(sheet.cell(5, 0), &Value::Text("2.1".into()));
+        assert_eq!(sheet.cell(4, 0), &Value::Text("2.1".into()));
         assert_eq!(sheet.cell(9, 9), &Value::Empty);
     }
 

@@ -384,3 +384,74 @@ pub fn plan_id_for(path: &Path) -> String {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     tracker::slug(stem, "converted-plan")
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::spreadsheet::{Sheet, Value as Cell};
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        prop_oneof![
+            Just(Cell::Empty),
+            "[ -~]{0,12}".prop_map(Cell::Text),
+            "[a-z\"'\\\\\n\r\t\u{0}-\u{1f}\u{7f}é=#\\[\\] ]{0,12}".prop_map(Cell::Text),
+            prop_oneof![
+                Just("31/03/2016"),
+                Just("end of Q3"),
+                Just("March 2016"),
+                Just("2016-02-30"),
+                Just("On track"),
+                Just("Amber"),
+                Just("Jane Smith / Bob Jones"),
+                Just("Priority 1: Workforce"),
+                Just("1.1"),
+            ]
+            .prop_map(|t| Cell::Text(t.to_string())),
+            (-1e6f64..1e6).prop_map(Cell::Number),
+            (25_000f64..80_000.0).prop_map(Cell::Number),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever a tracker's cells hold, the plan written from it passes `plan check`.
+        #[test]
+        fn any_tracker_converts_to_a_valid_plan(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 0..12), 0..12),
+            kpis in prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..6),
+        ) {
+            let header = [
+                "Ref", "Priority", "Action", "Lead officer", "Start date", "Target date",
+                "Status", "RAG", "Progress update", "Evidence", "Success measure",
+                "Recommendation",
+            ];
+            let mut sheet_rows = vec![header.iter().map(|h| Cell::Text(h.to_string())).collect()];
+            sheet_rows.extend(rows);
+            let scorecard = ["Ref", "Measure", "Unit", "Good is", "Target", "National", "Sep-15", "Oct-15"];
+            let mut kpi_rows = vec![scorecard.iter().map(|h| Cell::Text(h.to_string())).collect()];
+            kpi_rows.extend(kpis);
+            let workbook = Workbook {
+                sheets: vec![
+                    Sheet { name: "Actions".into(), rows: sheet_rows },
+                    Sheet { name: "KPIs".into(), rows: kpi_rows },
+                ],
+            };
+            let options = Options {
+                source: "tracker.xlsx".into(),
+                sheet: None,
+                measures_sheet: Some("KPIs".into()),
+                mapping: Vec::new(),
+                as_of: NaiveDate::from_ymd_opt(2016, 6, 30).unwrap(),
+                plan_id: "tracker".into(),
+            };
+            let result = convert(&workbook, &options);
+            if let Err(ConvertError::Invalid { text, diagnostics, .. }) = &result {
+                panic!("{diagnostics:#?}\n{text}");
+            }
+            prop_assert!(result.is_ok(), "{:?}", result.err());
+        }
+    }
+}
