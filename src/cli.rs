@@ -87,6 +87,8 @@ pub enum Command {
     Readings(commands::readings::ReadingsArgs),
     /// Convert an Excel, OpenDocument or CSV action tracker into a plan file, losing nothing
     Convert(commands::convert::ConvertArgs),
+    /// Write a workbook for the board: summary, actions, measures, evidence and updates
+    Export(commands::export::ExportArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

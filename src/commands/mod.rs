@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod convert;
 pub mod evidence;
+pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Reading(args) => reading::cmd_reading(global, &args),
         Command::Readings(args) => readings::cmd_readings(global, &args),
         Command::Convert(args) => convert::cmd_convert(global, &args),
+        Command::Export(args) => export::cmd_export(global, &args),
     }
 }
 

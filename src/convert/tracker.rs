@@ -628,16 +628,27 @@ fn owner_cell(row: &Row) -> OwnerCell {
     OwnerCell::Named(name)
 }
 
-/// The parts of an owner cell that may each name a person: split at `/`, `&`, `+`, `;`, `,`,
-/// line breaks and the word "and".
+/// The parts of an owner cell that may each name a person. `/`, `;`, `+` and line breaks always
+/// separate people; "and", `&` and `,` do too, except in a post's title, which has an "of" in it
+/// ("Head of HR and Workforce Development" is one owner, "DCS and AD Safeguarding" two).
 fn name_parts(cell: &str) -> Vec<String> {
-    cell.split(['/', '&', '+', ';', ',', '\n', '\r'])
-        .flat_map(|part| {
-            let words: Vec<&str> = part.split_whitespace().collect();
+    cell.split(['/', ';', '+', '\n', '\r'])
+        .flat_map(|piece| {
+            let words: Vec<&str> = piece.split_whitespace().collect();
+            if words.iter().any(|w| w.eq_ignore_ascii_case("of")) {
+                return vec![words.join(" ")];
+            }
             words
-                .split(|w| w.eq_ignore_ascii_case("and"))
-                .map(|w| w.join(" "))
-                .collect::<Vec<_>>()
+                .join(" ")
+                .split([',', '&'])
+                .flat_map(|part| {
+                    let words: Vec<&str> = part.split_whitespace().collect();
+                    words
+                        .split(|w| w.eq_ignore_ascii_case("and"))
+                        .map(|w| w.join(" "))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
         })
         .filter(|p| !p.is_empty())
         .collect()
@@ -917,6 +928,10 @@ mod tests {
         assert_eq!(name_parts("Jane Smith and Bob Jones").len(), 2);
         assert_eq!(name_parts("Head of Service\nTeam Manager").len(), 2);
         assert_eq!(name_parts("Director of Children's Services").len(), 1);
+        assert_eq!(name_parts("Head of HR and Workforce Development").len(), 1);
+        assert_eq!(name_parts("Head of Service, Safeguarding").len(), 1);
+        assert_eq!(name_parts("DCS and AD Safeguarding").len(), 2);
+        assert_eq!(name_parts("Tom Reid & Priya Shah").len(), 2);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod import;
 pub mod json;
 pub mod status;
 pub mod terminal;
+pub mod xlsx;
 
 pub use terminal::Terminal;
 pub mod actions;
