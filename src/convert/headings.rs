@@ -470,6 +470,22 @@ mod tests {
     }
 
     #[test]
+    fn docs_convert_lists_every_heading() {
+        let docs = include_str!("../../docs/convert.md");
+        let names = TRACKER
+            .iter()
+            .chain(SCORECARD)
+            .flat_map(|(_, names)| names.iter())
+            .chain(BENCHMARK_WORDS);
+        for name in names {
+            assert!(
+                docs.contains(&format!("`{name}`")),
+                "docs/convert.md lacks `{name}`"
+            );
+        }
+    }
+
+    #[test]
     fn map_field_names_read_back() {
         for (name, field) in Field::NAMES {
             assert_eq!(Field::parse(name), Some(*field));
