@@ -415,8 +415,11 @@ fn shown_width(cell: &Cell) -> usize {
     }
 }
 
+/// A date as Excel holds it: from 1900 to 9999.
 fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
-    let year = u16::try_from(date.year()).ok()?;
+    let year = u16::try_from(date.year())
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))?;
     ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
 }
 
