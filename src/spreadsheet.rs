@@ -66,10 +66,6 @@ impl Sheet {
         self.rows.len()
     }
 
-    pub fn width(&self) -> usize {
-        self.rows.iter().map(Vec::len).max().unwrap_or(0)
-    }
-
     /// The reference of a cell, as a spreadsheet writes it in a formula: `Actions!F14`.
     pub fn reference(&self, row: usize, column: usize) -> String {
         reference(&self.name, row, column)

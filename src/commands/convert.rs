@@ -10,7 +10,7 @@ use super::Outcome;
 use super::output_file::{self, Existing};
 use crate::cli::GlobalArgs;
 use crate::convert::headings::{self, Field};
-use crate::convert::{self, Conversion, ConvertError, Options};
+use crate::convert::{self, ConvertError, Options};
 use crate::error::{CliError, CliResult};
 use crate::render::{self, Stream};
 use crate::spreadsheet;
@@ -105,84 +105,7 @@ pub fn cmd_convert(global: &GlobalArgs, args: &ConvertArgs) -> CliResult<Outcome
             .lock()
             .write_all(conversion.text.as_bytes())?,
     }
-    print_summary(&conversion, &source, args.output.as_ref())?;
+    let summary = render::convert::summary(&conversion, &source, args.output.as_deref());
+    std::io::stderr().lock().write_all(summary.as_bytes())?;
     Ok(Outcome::Success)
-}
-
-/// What was read and what a person must do, on stderr.
-fn print_summary(c: &Conversion, source: &str, output: Option<&PathBuf>) -> CliResult<()> {
-    let mut err = std::io::stderr().lock();
-    let mut read = format!(
-        "plan convert: {} from sheet {:?} of {source} (header on row {})",
-        crate::plan::words::plural(c.actions, "action"),
-        c.sheet,
-        c.header_row
-    );
-    if let Some(sheet) = &c.measures_sheet {
-        read.push_str(&format!(
-            ", {} from sheet {sheet:?}",
-            crate::plan::words::plural(c.measures, "measure")
-        ));
-    }
-    writeln!(err, "{read}")?;
-    if !c.todos.is_empty() {
-        writeln!(
-            err,
-            "plan convert: {} to do, each in a # TODO comment where it applies:",
-            c.todos.len()
-        )?;
-        for todo in &c.todos {
-            writeln!(err, "  {todo}")?;
-        }
-    }
-    if c.placeholders > 0 {
-        writeln!(
-            err,
-            "plan convert: {} of them {} a placeholder (marked `# placeholder`) standing in for \
-             what the tracker does not say; replace every one before trusting the plan's figures",
-            c.placeholders,
-            if c.placeholders == 1 { "is" } else { "are" }
-        )?;
-    }
-    if !c.unconverted_columns.is_empty() {
-        writeln!(
-            err,
-            "plan convert: columns not converted (--map HEADING=FIELD reads one as a field):"
-        )?;
-        for column in &c.unconverted_columns {
-            writeln!(err, "  {column}")?;
-        }
-    }
-    if !c.unconverted_rows.is_empty() {
-        writeln!(
-            err,
-            "plan convert: rows read as headings, with nothing under them, not converted:"
-        )?;
-        for row in &c.unconverted_rows {
-            writeln!(err, "  {row}")?;
-        }
-    }
-    if !c.other_sheets.is_empty() {
-        let names: Vec<String> = c.other_sheets.iter().map(|s| format!("{s:?}")).collect();
-        writeln!(
-            err,
-            "plan convert: sheets not read: {} (--sheet NAME chooses the actions, --measures-sheet \
-             NAME a scorecard)",
-            names.join(", ")
-        )?;
-    }
-    if let Some(path) = output {
-        let next = if c.todos.is_empty() {
-            "run"
-        } else {
-            "fix its TODOs, then run"
-        };
-        writeln!(
-            err,
-            "wrote {}: {next} `plan check {}`",
-            path.display(),
-            path.display()
-        )?;
-    }
-    Ok(())
 }

@@ -424,18 +424,6 @@ fn names_a_period(words: &str) -> bool {
     })
 }
 
-/// The usual names of a field, as docs/convert.md lists them.
-pub fn usual_names(field: Field, kind: SheetKind) -> &'static [&'static str] {
-    let table = match kind {
-        SheetKind::Tracker => TRACKER,
-        SheetKind::Scorecard => SCORECARD,
-    };
-    table
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map_or(&[], |(_, names)| names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

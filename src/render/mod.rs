@@ -34,6 +34,7 @@ pub mod xlsx;
 
 pub use terminal::Terminal;
 pub mod actions;
+pub mod convert;
 pub mod csv;
 pub mod owners;
 pub mod record;
