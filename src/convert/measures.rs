@@ -21,12 +21,14 @@ pub struct Converted {
     pub months_as_last_days: bool,
     /// Rows with one filled cell, read as headings between groups of measures.
     pub headings: Vec<String>,
+    /// Columns of readings for a date another column already holds.
+    pub repeated_columns: Vec<String>,
 }
 
 /// The day each reading column is for. Headings that are all first days of months (a row of
 /// `Sep-15`, `Oct-15`, … typed as dates) label months, so each reading is dated the last day of
 /// its month, as the month's figure is; otherwise a date heading is the reading's date.
-fn reading_days(table: &table::Table) -> (Vec<(usize, NaiveDate)>, bool) {
+fn reading_days(table: &table::Table) -> (Vec<(usize, NaiveDate)>, bool, Vec<String>) {
     let headed: Vec<(usize, When)> = table
         .columns
         .iter()
@@ -37,20 +39,40 @@ fn reading_days(table: &table::Table) -> (Vec<(usize, NaiveDate)>, bool) {
         When::Day(day) => day.format("%d").to_string() == "01",
         When::NotADate => false,
     });
-    let days = headed
-        .into_iter()
-        .filter_map(|(column, when)| match when {
-            When::Month(first) => Some((column, dates::last_of_month(first))),
-            When::Day(day) if months => Some((column, dates::last_of_month(day))),
-            When::Day(day) => Some((column, day)),
-            When::NotADate => None,
-        })
-        .collect();
-    (days, months)
+    let mut days: Vec<(usize, NaiveDate)> = Vec::new();
+    let mut repeated = Vec::new();
+    for (column, when) in headed {
+        let day = match when {
+            When::Month(first) => dates::last_of_month(first),
+            When::Day(day) if months => dates::last_of_month(day),
+            When::Day(day) => day,
+            When::NotADate => continue,
+        };
+        // A measure has one reading a date (docs/plan-format.md): the first column of a date
+        // counts, and a later one is listed as not converted.
+        match days.iter().find(|(_, d)| *d == day) {
+            Some((first, _)) => repeated.push(format!(
+                "{} ({}): another column, {}, holds the readings of {day}",
+                super::document::one_line(&heading_of(table, column)),
+                table.heading_reference(column),
+                table.heading_reference(*first)
+            )),
+            None => days.push((column, day)),
+        }
+    }
+    (days, months, repeated)
+}
+
+fn heading_of(table: &table::Table, column: usize) -> String {
+    table
+        .columns
+        .iter()
+        .find(|c| c.index == column)
+        .map_or_else(String::new, |c| c.heading.clone())
 }
 
 pub fn convert(table: &table::Table) -> Converted {
-    let (days, months_as_last_days) = reading_days(table);
+    let (days, months_as_last_days, repeated_columns) = reading_days(table);
     let mut measures = Vec::new();
     let mut ids: Vec<String> = Vec::new();
     let mut all_dates = Vec::new();
@@ -215,22 +237,21 @@ pub fn convert(table: &table::Table) -> Converted {
                 )),
             }
         }
-        let mut benchmarks = Vec::new();
+        let mut benchmarks: Vec<(String, f64)> = Vec::new();
         for column in table.columns_of(Field::Benchmark) {
             let value = sheet.cell(row, column);
             if value.is_empty() {
                 continue;
             }
-            let heading = &table
-                .columns
-                .iter()
-                .find(|c| c.index == column)
-                .expect("a column of the table")
-                .heading;
+            let base = slug(&heading_of(table, column), "benchmark").replace('-', "_");
+            let mut name = base.clone();
+            let mut n = 2;
+            while benchmarks.iter().any(|(b, _)| *b == name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
             match number(value) {
-                Some((figure, _)) => {
-                    benchmarks.push((slug(heading, "benchmark").replace('-', "_"), figure))
-                }
+                Some((figure, _)) => benchmarks.push((name, figure)),
                 None => reading_todos.push(Todo::about(
                     reference(column),
                     &value.text(),
@@ -255,6 +276,7 @@ pub fn convert(table: &table::Table) -> Converted {
         dates: all_dates,
         months_as_last_days: months_as_last_days && !days.is_empty(),
         headings,
+        repeated_columns,
     }
 }
 

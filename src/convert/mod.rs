@@ -147,8 +147,18 @@ pub fn convert(workbook: &Workbook, options: &Options) -> Result<Conversion, Con
 
     let actions = tracker::convert(&tracker_table, options.as_of);
     let measures = measures_table.as_ref().map(measures::convert);
+    let mut unconverted_columns = tracker_table.unconverted();
+    if let (Some(table), Some(converted)) = (&measures_table, &measures) {
+        unconverted_columns.extend(table.unconverted());
+        unconverted_columns.extend(converted.repeated_columns.iter().cloned());
+    }
     let mut document = Document {
-        header: header_comment(options, &tracker_table, measures_table.as_ref(), &measures),
+        header: header_comment(
+            options,
+            &tracker_table,
+            measures_table.as_ref(),
+            &unconverted_columns,
+        ),
         sections: Vec::new(),
     };
     let mut all_dates = actions.dates.clone();
@@ -219,10 +229,6 @@ pub fn convert(workbook: &Workbook, options: &Options) -> Result<Conversion, Con
     let used: Vec<&str> = std::iter::once(tracker_table.sheet.name.as_str())
         .chain(measures_table.as_ref().map(|t| t.sheet.name.as_str()))
         .collect();
-    let mut unconverted_columns = tracker_table.unconverted();
-    if let Some(table) = &measures_table {
-        unconverted_columns.extend(table.unconverted());
-    }
     Ok(Conversion {
         text,
         sheet: tracker_table.sheet.name.clone(),
@@ -247,7 +253,7 @@ fn header_comment(
     options: &Options,
     tracker: &Table,
     measures: Option<&Table>,
-    converted: &Option<measures::Converted>,
+    unconverted: &[String],
 ) -> Vec<String> {
     let source = Path::new(&options.source)
         .file_name()
@@ -257,7 +263,7 @@ fn header_comment(
         tracker.sheet.name,
         tracker.header_row + 1
     );
-    if let (Some(table), Some(_)) = (measures, converted) {
+    if let Some(table) = measures {
         from.push_str(&format!(", measures from sheet {:?}", table.sheet.name));
     }
     from.push_str(&format!("; as of {}.", options.as_of));
@@ -274,14 +280,10 @@ fn header_comment(
          are fixed."
             .to_string(),
     ];
-    let mut unconverted = tracker.unconverted();
-    if let Some(table) = measures {
-        unconverted.extend(table.unconverted());
-    }
     if !unconverted.is_empty() {
         header.push(String::new());
         header.push("Columns not converted (`plan convert --map HEADING=FIELD` reads one):".into());
-        header.extend(unconverted.into_iter().map(|c| format!("  {c}")));
+        header.extend(unconverted.iter().map(|c| format!("  {c}")));
     }
     header
 }
@@ -430,7 +432,10 @@ mod tests {
             ];
             let mut sheet_rows = vec![header.iter().map(|h| Cell::Text(h.to_string())).collect()];
             sheet_rows.extend(rows);
-            let scorecard = ["Ref", "Measure", "Unit", "Good is", "Target", "National", "Sep-15", "Oct-15"];
+            let scorecard = [
+                "Ref", "Measure", "Unit", "Good is", "Target", "National", "national ", "Sep-15",
+                "Oct-15", "30/09/2015",
+            ];
             let mut kpi_rows = vec![scorecard.iter().map(|h| Cell::Text(h.to_string())).collect()];
             kpi_rows.extend(kpis);
             let workbook = Workbook {
