@@ -409,6 +409,7 @@ mod tests {
                 Just("Jane Smith / Bob Jones"),
                 Just("Priority 1: Workforce"),
                 Just("1.1"),
+                Just("TODO-3"),
             ]
             .prop_map(|t| Cell::Text(t.to_string())),
             (-1e6f64..1e6).prop_map(Cell::Number),

@@ -305,8 +305,14 @@ fn read_action(
 ) -> Draft {
     let mut table = Table::new("[[actions]]");
     let sheet_row = row.index + 1;
-    let placeholder_id = format!("TODO-{sheet_row}");
-    table.push(match row.first(Field::Id) {
+    // `TODO-14` for row 14, unless the tracker itself has that id.
+    let mut placeholder_id = format!("TODO-{sheet_row}");
+    let mut n = 2;
+    while ids.contains_key(&placeholder_id) {
+        placeholder_id = format!("TODO-{sheet_row}-{n}");
+        n += 1;
+    }
+    let id_entry = match row.first(Field::Id) {
         Some((column, value)) if !value.is_empty() => {
             let id = collapse(&value.text());
             match ids.get(&id) {
@@ -321,10 +327,7 @@ fn read_action(
                     )
                     .placeholder(),
                 ),
-                None => {
-                    ids.insert(id.clone(), sheet_row);
-                    Entry::text("id", id)
-                }
+                None => Entry::text("id", id),
             }
         }
         Some((column, value)) => Entry::text("id", placeholder_id).with_todo(
@@ -342,7 +345,11 @@ fn read_action(
             )
             .placeholder(),
         ),
-    });
+    };
+    if let Value::Text(id) = &id_entry.value {
+        ids.entry(id.clone()).or_insert(sheet_row);
+    }
+    table.push(id_entry);
     table.push(match row.first(Field::Action) {
         Some((_, value)) if !value.is_empty() => Entry::text("title", collapse(&value.text())),
         Some((column, value)) => Entry::text("title", "TODO: no action text in the tracker")
