@@ -296,7 +296,7 @@ fn an_ods_tracker_with_heading_rows_groups_actions_under_them() {
     c.has_line(r#"# TODO 'Action Plan'!D8: "TBC" is not a date; the due date is a placeholder: write the deadline"#);
     c.has_line(r#"# TODO 'Action Plan'!C8: "DCS and AD Safeguarding" may name more than one person, and an action has one accountable owner: choose one (`ad-safeguarding` is an owner already)"#);
     // No status column: the RAG and the latest month's commentary wait, commented out, for one.
-    c.has_line("# TODO Action Plan row 8: no status is given, so the update is commented out: set its status, then uncomment it");
+    c.has_line("# TODO Action Plan row 8: the tracker has no status column, so the update is commented out: set its status, then uncomment it");
     c.has_line("# note = \"Police partners have agreed to co-locate.\"");
     assert!(c.action("F1").get("updates").is_none());
     assert_eq!(
@@ -397,6 +397,20 @@ fn convert_never_overwrites_a_file() {
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn an_output_that_cannot_be_written_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("plans");
+    std::fs::write(&not_a_folder, "a file, not a folder").unwrap();
+    let result = run(plan()
+        .arg("convert")
+        .arg(spreadsheet("tracker.csv"))
+        .arg("-o")
+        .arg(not_a_folder.join("eastmoor.toml")));
+    assert_eq!(result.code, 3, "{}", result.stderr);
+    assert!(result.stderr.contains("cannot write"), "{}", result.stderr);
 }
 
 #[test]

@@ -248,7 +248,7 @@ fn a_title_starting_with_equals_stays_text_in_the_export() {
 }
 
 #[test]
-fn export_refuses_a_format_it_cannot_tell_and_replaces_a_file_whole() {
+fn export_refuses_a_format_it_cannot_tell_exits_3_when_it_cannot_write_and_replaces_a_file_whole() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new();
     let bad = run(store
@@ -261,6 +261,14 @@ fn export_refuses_a_format_it_cannot_tell_and_replaces_a_file_whole() {
         "{}",
         bad.stderr
     );
+    let not_a_folder = dir.path().join("boards");
+    std::fs::write(&not_a_folder, "a file").unwrap();
+    let unwritable = run(store
+        .plan(&bundled(), AS_OF)
+        .args(["export", "-o"])
+        .arg(not_a_folder.join("board.xlsx")));
+    assert_eq!(unwritable.code, 3, "{}", unwritable.stderr);
+    std::fs::remove_file(&not_a_folder).unwrap();
     let board = dir.path().join("board.xlsx");
     std::fs::write(&board, "old").unwrap();
     let result = run(store

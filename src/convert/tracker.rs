@@ -511,11 +511,17 @@ fn update_table(row: &Row, as_of: NaiveDate) -> Option<Table> {
         _ if rag.is_none() && note.is_none() => return None,
         (status, _) => {
             update.commented_out = true;
-            let problem = "no status is given, so the update is commented out: set its status, \
-                           then uncomment it";
+            let then = "so the update is commented out: set its status, then uncomment it";
             update.todos.push(match status {
-                Some((column, _)) => Todo::about(row.reference(column), "", problem),
-                None => Todo::at(row.place(), problem),
+                Some((column, _)) => Todo::about(
+                    row.reference(column),
+                    "",
+                    format!("no status is given, {then}"),
+                ),
+                None => Todo::at(
+                    row.place(),
+                    format!("the tracker has no status column, {then}"),
+                ),
             });
             update.push(Entry::text(
                 "status",
