@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::dates::{self, When};
-use super::document::{Entry, Table, Todo, Value};
+use super::document::{Entry, Table, Todo, Value, one_line};
 use super::headings::Field;
 use super::table;
 use crate::plan::{Rag, Status};
@@ -126,14 +126,64 @@ pub fn convert(table: &table::Table, as_of: NaiveDate) -> Converted {
         .map(|(r, c)| sheet.cell(r, c))
         .find(|v| matches!(v, Cell::Text(t) if !t.trim().is_empty()))
         .map(|v| collapse(&v.text()));
+    let rows = read_rows(table, as_of);
+    let priorities = assign_priorities(&rows.drafts);
+    let owners = assign_owners(&rows.drafts);
+    let action_count = rows.drafts.len();
+    let actions = actions_by_priority(rows.drafts, &priorities, &owners);
 
-    let mut drafts = Vec::new();
-    let mut dates = Vec::new();
+    let mut owner_tables: Vec<Table> = owners.list.iter().map(OwnerEntry::table).collect();
+    if owners.placeholder_used {
+        owner_tables.push(placeholder_table(
+            "[[owners]]",
+            ("name", PLACEHOLDER_OWNER_ID, PLACEHOLDER_OWNER_NAME),
+            "owner",
+            "whose owner the tracker does not name: give each of them a real owner",
+        ));
+    }
+    let mut priority_tables: Vec<Table> = priorities.iter().map(PriorityEntry::table).collect();
+    if uses_placeholder_priority(&actions) {
+        priority_tables.push(placeholder_table(
+            "[[priorities]]",
+            ("title", PLACEHOLDER_PRIORITY_ID, PLACEHOLDER_PRIORITY_TITLE),
+            "priority",
+            "the tracker puts under no priority: give each of them a real priority",
+        ));
+    }
+    Converted {
+        title,
+        owners: owner_tables,
+        priorities: priority_tables,
+        actions,
+        action_count,
+        dates: rows.dates,
+        unused_headings: rows
+            .headings
+            .into_iter()
+            .filter(|(_, used)| !used)
+            .map(|(h, _)| h)
+            .collect(),
+    }
+}
+
+/// The action rows of a tracker, read in order.
+struct Rows {
+    drafts: Vec<Draft>,
+    dates: Vec<NaiveDate>,
+    /// Section headings, each with whether an action came under it.
+    headings: Vec<(String, bool)>,
+}
+
+fn read_rows(table: &table::Table, as_of: NaiveDate) -> Rows {
+    let mut rows = Rows {
+        drafts: Vec::new(),
+        dates: Vec::new(),
+        headings: Vec::new(),
+    };
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut current: Option<Group> = None;
     let mut current_recommendation: Option<String> = None;
-    let mut headings: Vec<(String, bool)> = Vec::new();
-    for index in table.header_row + 1..sheet.height() {
+    for index in table.header_row + 1..table.sheet.height() {
         let row = Row { table, index };
         let filled = row.non_empty_cells();
         if filled.is_empty() {
@@ -143,7 +193,8 @@ pub fn convert(table: &table::Table, as_of: NaiveDate) -> Converted {
         if filled.len() == 1 && action_cell != Some(filled[0]) {
             // A row with one cell, beside no action: a section heading ("Priority 1: …").
             let text = collapse(&row.value(filled[0]).text());
-            headings.push((format!("{}: {}", row.reference(filled[0]), text), false));
+            let heading = format!("{}: {}", row.reference(filled[0]), one_line(&text));
+            rows.headings.push((heading, false));
             current = Some(Group {
                 text,
                 from_recommendation: false,
@@ -151,8 +202,7 @@ pub fn convert(table: &table::Table, as_of: NaiveDate) -> Converted {
             current_recommendation = None;
             continue;
         }
-        let priority = row.text(Field::Priority).map(|t| collapse(&t));
-        if let Some(text) = priority {
+        if let Some(text) = row.text(Field::Priority).map(|t| collapse(&t)) {
             if current.as_ref().is_none_or(|g| g.text != text) {
                 current_recommendation = None;
             }
@@ -172,123 +222,105 @@ pub fn convert(table: &table::Table, as_of: NaiveDate) -> Converted {
             }),
             (None, None) => None,
         };
-        if let Some(last) = headings.last_mut() {
+        if let Some(last) = rows.headings.last_mut() {
             last.1 = true;
         }
-        let priority_todo = group.is_none().then(|| {
-            match row.first(Field::Priority) {
-            Some((column, value)) => Todo::about(
-                row.reference(column),
-                &value.text(),
-                "no priority is given for this action; its priority is a placeholder: choose one \
-                 of the [[priorities]]",
-            ),
-            None => Todo::at(
-                row.place(),
-                "the tracker has no priority column; the action's priority is a placeholder: \
-                 choose one of the [[priorities]]",
-            ),
-        }
-        .placeholder()
-        });
-        let mut draft = read_action(&row, &mut ids, &mut dates, as_of);
+        let mut draft = read_action(&row, &mut ids, &mut rows.dates, as_of);
+        draft.priority_todo = group.is_none().then(|| missing_priority(&row));
         draft.group = group;
         draft.recommendation = current_recommendation.clone();
-        draft.priority_todo = priority_todo;
-        drafts.push(draft);
+        rows.drafts.push(draft);
     }
-
-    let priorities = assign_priorities(&drafts);
-    let owners = assign_owners(&drafts);
-    let mut actions = Vec::new();
-    let mut order: Vec<&str> = priorities.iter().map(|p| p.id.as_str()).collect();
-    if drafts.iter().any(|d| d.group.is_none()) {
-        order.push(PLACEHOLDER_PRIORITY_ID);
-    }
-    let action_count = drafts.len();
-    let mut drafts: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
-    for priority_id in order {
-        let mut first = true;
-        for slot in drafts.iter_mut() {
-            let Some(draft) = slot else { continue };
-            let id = draft
-                .group
-                .as_ref()
-                .and_then(|g| priorities.iter().find(|p| p.key == g.text))
-                .map_or(PLACEHOLDER_PRIORITY_ID, |p| p.id.as_str());
-            if id != priority_id {
-                continue;
-            }
-            let mut draft = slot.take().expect("checked above");
-            let mut table = std::mem::replace(&mut draft.table, Table::new("[[actions]]"));
-            let mut priority = Entry::text("priority", id);
-            if let Some(todo) = draft.priority_todo.take() {
-                priority = priority.with_todo(todo);
-            }
-            table.entries.insert(1, priority);
-            table.entries.insert(3, owner_entry(&draft.owner, &owners));
-            if first {
-                let title = priorities
-                    .iter()
-                    .find(|p| p.id == id)
-                    .map_or(PLACEHOLDER_PRIORITY_TITLE, |p| p.title.as_str());
-                table
-                    .comments
-                    .push(format!("----- {id}: {} -----", collapse(title)));
-                table.comments.push(String::new());
-                first = false;
-            }
-            actions.push(table);
-        }
-    }
-
-    let mut owner_tables: Vec<Table> = owners.list.iter().map(OwnerEntry::table).collect();
-    if owners.placeholder_used {
-        let mut table = Table::new("[[owners]]");
-        table.todos.push(
-            Todo::at(
-                format!("owner {PLACEHOLDER_OWNER_ID:?}"),
-                "a placeholder for the actions whose owner the tracker does not name: give each \
-                 of them a real owner, then delete this one",
-            )
-            .placeholder(),
-        );
-        table.push(Entry::text("id", PLACEHOLDER_OWNER_ID));
-        table.push(Entry::text("name", PLACEHOLDER_OWNER_NAME));
-        owner_tables.push(table);
-    }
-    let mut priority_tables: Vec<Table> = priorities.iter().map(PriorityEntry::table).collect();
-    if order_has_placeholder(&actions) {
-        let mut table = Table::new("[[priorities]]");
-        table.todos.push(
-            Todo::at(
-                format!("priority {PLACEHOLDER_PRIORITY_ID:?}"),
-                "a placeholder for the actions the tracker puts under no priority: give each of \
-                 them a real priority, then delete this one",
-            )
-            .placeholder(),
-        );
-        table.push(Entry::text("id", PLACEHOLDER_PRIORITY_ID));
-        table.push(Entry::text("title", PLACEHOLDER_PRIORITY_TITLE));
-        priority_tables.push(table);
-    }
-
-    Converted {
-        title,
-        owners: owner_tables,
-        priorities: priority_tables,
-        actions,
-        action_count,
-        dates,
-        unused_headings: headings
-            .into_iter()
-            .filter(|(_, used)| !used)
-            .map(|(h, _)| h)
-            .collect(),
-    }
+    rows
 }
 
-fn order_has_placeholder(actions: &[Table]) -> bool {
+fn missing_priority(row: &Row) -> Todo {
+    let todo = match row.first(Field::Priority) {
+        Some((column, value)) => Todo::about(
+            row.reference(column),
+            &value.text(),
+            "no priority is given for this action; its priority is a placeholder: choose one of \
+             the [[priorities]]",
+        ),
+        None => Todo::at(
+            row.place(),
+            "the tracker has no priority column; the action's priority is a placeholder: choose \
+             one of the [[priorities]]",
+        ),
+    };
+    todo.placeholder()
+}
+
+/// The actions, each with its priority and owner, grouped by priority in the order the
+/// priorities first appear (the placeholder priority last), each group under a comment.
+fn actions_by_priority(
+    drafts: Vec<Draft>,
+    priorities: &[PriorityEntry],
+    owners: &Owners,
+) -> Vec<Table> {
+    let mut groups: Vec<(&str, &str, Vec<Table>)> = priorities
+        .iter()
+        .map(|p| (p.id.as_str(), p.title.as_str(), Vec::new()))
+        .collect();
+    groups.push((
+        PLACEHOLDER_PRIORITY_ID,
+        PLACEHOLDER_PRIORITY_TITLE,
+        Vec::new(),
+    ));
+    for mut draft in drafts {
+        let id = draft
+            .group
+            .as_ref()
+            .and_then(|g| priorities.iter().find(|p| p.key == g.text))
+            .map_or(PLACEHOLDER_PRIORITY_ID, |p| p.id.as_str());
+        let mut priority = Entry::text("priority", id);
+        if let Some(todo) = draft.priority_todo.take() {
+            priority = priority.with_todo(todo);
+        }
+        // After the id, then after the title: the order of docs/plan-format.md.
+        draft.table.entries.insert(1, priority);
+        draft
+            .table
+            .entries
+            .insert(3, owner_entry(&draft.owner, owners));
+        if let Some(group) = groups.iter_mut().find(|(gid, ..)| *gid == id) {
+            group.2.push(draft.table);
+        }
+    }
+    let mut actions = Vec::new();
+    for (id, title, mut tables) in groups {
+        if let Some(first) = tables.first_mut() {
+            first
+                .comments
+                .push(format!("----- {id}: {} -----", collapse(title)));
+            first.comments.push(String::new());
+        }
+        actions.extend(tables);
+    }
+    actions
+}
+
+/// An owner or priority that stands in for the tracker's missing ones.
+fn placeholder_table(
+    header: &'static str,
+    (key, id, text): (&'static str, &str, &str),
+    kind: &str,
+    for_what: &str,
+) -> Table {
+    let mut table = Table::new(header);
+    table.todos.push(
+        Todo::at(
+            format!("{kind} {id:?}"),
+            format!("a placeholder for the actions {for_what}, then delete this one"),
+        )
+        .placeholder(),
+    );
+    table.push(Entry::text("id", id));
+    table.push(Entry::text(key, text));
+    table
+}
+
+fn uses_placeholder_priority(actions: &[Table]) -> bool {
     actions.iter().any(|a| {
         a.entries
             .iter()
