@@ -97,54 +97,7 @@ const SCORECARD_NEEDS: &str = "a scorecard's header row names a measure column (
 
 pub fn convert(workbook: &Workbook, options: &Options) -> Result<Conversion, ConvertError> {
     let file = options.source.clone();
-    let sheet_names = || {
-        workbook
-            .sheet_names()
-            .iter()
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let named = |name: &str| {
-        workbook
-            .sheet(name)
-            .ok_or_else(|| ConvertError::NoSuchSheet {
-                file: file.clone(),
-                sheet: name.to_string(),
-                sheets: sheet_names(),
-            })
-    };
-    let tracker_table =
-        match &options.sheet {
-            Some(name) => Table::find(named(name)?, SheetKind::Tracker, &options.mapping)
-                .ok_or_else(|| ConvertError::NoHeader {
-                    file: file.clone(),
-                    sheet: name.clone(),
-                    what: TRACKER_NEEDS,
-                })?,
-            None => workbook
-                .sheets
-                .iter()
-                .filter(|s| Some(&s.name) != options.measures_sheet.as_ref())
-                .find_map(|s| Table::find(s, SheetKind::Tracker, &options.mapping))
-                .ok_or_else(|| ConvertError::NoTracker {
-                    file: file.clone(),
-                    sheets: sheet_names(),
-                })?,
-        };
-    let measures_table = match &options.measures_sheet {
-        Some(name) => Some(
-            Table::find(named(name)?, SheetKind::Scorecard, &options.mapping).ok_or_else(|| {
-                ConvertError::NoHeader {
-                    file: file.clone(),
-                    sheet: name.clone(),
-                    what: SCORECARD_NEEDS,
-                }
-            })?,
-        ),
-        None => None,
-    };
-
+    let (tracker_table, measures_table) = find_tables(workbook, options)?;
     let actions = tracker::convert(&tracker_table, options.as_of);
     let measures = measures_table.as_ref().map(measures::convert);
     let mut unconverted_columns = tracker_table.unconverted();
@@ -247,6 +200,63 @@ pub fn convert(workbook: &Workbook, options: &Options) -> Result<Conversion, Con
             .map(str::to_string)
             .collect(),
     })
+}
+
+/// The tracker's table (`--sheet`, or the first sheet with a header row) and the scorecard's
+/// (`--measures-sheet`), or why they cannot be found.
+fn find_tables<'w>(
+    workbook: &'w Workbook,
+    options: &Options,
+) -> Result<(Table<'w>, Option<Table<'w>>), ConvertError> {
+    let file = || options.source.clone();
+    let sheet_names = || {
+        workbook
+            .sheet_names()
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let named = |name: &str| {
+        workbook
+            .sheet(name)
+            .ok_or_else(|| ConvertError::NoSuchSheet {
+                file: file(),
+                sheet: name.to_string(),
+                sheets: sheet_names(),
+            })
+    };
+    let tracker =
+        match &options.sheet {
+            Some(name) => Table::find(named(name)?, SheetKind::Tracker, &options.mapping)
+                .ok_or_else(|| ConvertError::NoHeader {
+                    file: file(),
+                    sheet: name.clone(),
+                    what: TRACKER_NEEDS,
+                })?,
+            None => workbook
+                .sheets
+                .iter()
+                .filter(|s| Some(&s.name) != options.measures_sheet.as_ref())
+                .find_map(|s| Table::find(s, SheetKind::Tracker, &options.mapping))
+                .ok_or_else(|| ConvertError::NoTracker {
+                    file: file(),
+                    sheets: sheet_names(),
+                })?,
+        };
+    let measures = match &options.measures_sheet {
+        Some(name) => Some(
+            Table::find(named(name)?, SheetKind::Scorecard, &options.mapping).ok_or_else(|| {
+                ConvertError::NoHeader {
+                    file: file(),
+                    sheet: name.clone(),
+                    what: SCORECARD_NEEDS,
+                }
+            })?,
+        ),
+        None => None,
+    };
+    Ok((tracker, measures))
 }
 
 fn header_comment(
