@@ -497,3 +497,45 @@ fn untrusted_cell_text_stays_exactly_what_it_was() {
     assert_eq!(c.action("1")["updates"][0]["note"].as_str(), Some(note));
     c.has_line(r#"# TODO tracker!D3: "end of\nQ3\u0007" is not a date; the due date is a placeholder: write the deadline"#);
 }
+
+/// The console block of the README's "A council's first day": each command run in a folder
+/// with the example tracker, each line it shows found in what the command printed.
+#[test]
+fn the_readmes_first_day_works_as_written() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("### A council's first day")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .expect("the README has the section");
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a console block");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(spreadsheet("tracker.xlsx"), dir.path().join("tracker.xlsx")).unwrap();
+    let mut printed = String::new();
+    let mut as_of = String::new();
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            if let Some(date) = command.strip_prefix("export PLAN_AS_OF=") {
+                as_of = date.to_string();
+                continue;
+            }
+            let words: Vec<&str> = command.split_whitespace().collect();
+            assert_eq!(words[0], "plan", "{command}");
+            let result = run(plan()
+                .current_dir(dir.path())
+                .env("PLAN_AS_OF", &as_of)
+                .args(&words[1..]));
+            printed = format!("{}{}", result.stdout, result.stderr);
+        } else if line.trim() != "..." {
+            assert!(
+                printed.lines().any(|p| p == line),
+                "the README shows {line:?}, but the command printed:\n{printed}"
+            );
+        }
+    }
+}
