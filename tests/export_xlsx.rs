@@ -359,9 +359,13 @@ fn openpyxl_reads_the_exported_actions() {
         assert_eq!(action["due"], expected["due"]);
         assert_eq!(action["due_is_date"], true);
         assert_eq!(action["rating"], expected["rating"]);
-    }
-    let red = actions.iter().find(|a| a["rating"] == "red");
-    if let Some(red) = red {
-        assert_eq!(red["fill"], "FFC00000");
+        let fill = match expected["rating"].as_str().unwrap() {
+            "red" => "FFC00000",
+            "amber" => "FFFFC000",
+            "green" => "FF00B050",
+            "blue" => "FF0070C0",
+            _ => "FFBFBFBF",
+        };
+        assert_eq!(action["fill"], fill, "{}", expected["id"]);
     }
 }
