@@ -423,7 +423,7 @@ fn bad_input_exits_2_naming_the_file_and_sheet() {
     let no_header = dir.path().join("notes.csv");
     std::fs::write(&no_header, "Minutes of the board\nNothing to convert\n").unwrap();
     let workbook = spreadsheet("tracker.xlsx");
-    let cases: [(Vec<&std::ffi::OsStr>, &str); 6] = [
+    let cases: [(Vec<&std::ffi::OsStr>, &str); 7] = [
         (
             vec![not_a_workbook.as_os_str()],
             "tracker.xlsx is not a spreadsheet plan can read",
@@ -447,6 +447,14 @@ fn bad_input_exits_2_naming_the_file_and_sheet() {
         (
             vec![workbook.as_os_str(), "--map".as_ref(), "Lead=boss".as_ref()],
             "`boss` is not a field",
+        ),
+        (
+            vec![
+                workbook.as_os_str(),
+                "--map".as_ref(),
+                "QA comments=note".as_ref(),
+            ],
+            "tracker.xlsx: --map names a heading no column has, \"qa comments\"; the header row of sheet \"Actions\" has \"Ref\", \"Priority\"",
         ),
     ];
     for (args, message) in cases {

@@ -82,6 +82,16 @@ pub enum ConvertError {
         TRACKER_NEEDS
     )]
     NoTracker { file: String, sheets: String },
+    #[error(
+        "{file}: --map names a heading no column has, {heading:?}; the header row of sheet \
+         {sheet:?} has {headings}"
+    )]
+    UnknownHeading {
+        file: String,
+        heading: String,
+        sheet: String,
+        headings: String,
+    },
     #[error("the plan converted from {file} does not pass `plan check`, so it was not written")]
     Invalid {
         file: String,
@@ -256,6 +266,27 @@ fn find_tables<'w>(
         ),
         None => None,
     };
+    // A --map that names no heading is a typo: left unsaid, its column would silently stay
+    // unconverted.
+    for (heading, _) in &options.mapping {
+        let found = std::iter::once(&tracker)
+            .chain(measures.as_ref())
+            .flat_map(|t| &t.columns)
+            .any(|c| headings::normalise(&c.heading) == *heading);
+        if !found {
+            return Err(ConvertError::UnknownHeading {
+                file: file(),
+                heading: heading.clone(),
+                sheet: tracker.sheet.name.clone(),
+                headings: tracker
+                    .columns
+                    .iter()
+                    .map(|c| format!("{:?}", c.heading))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
     Ok((tracker, measures))
 }
 
