@@ -369,3 +369,12 @@ fn openpyxl_reads_the_exported_actions() {
         assert_eq!(action["fill"], fill, "{}", expected["id"]);
     }
 }
+
+#[test]
+fn the_same_plan_and_date_give_the_same_workbook() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let a = std::fs::read(export(&bundled(), first.path())).unwrap();
+    let b = std::fs::read(export(&bundled(), second.path())).unwrap();
+    assert!(a == b, "two exports of one plan as of one date differ");
+}
