@@ -25,6 +25,7 @@ need /usr/bin/time time
 
 cargo build --release --locked
 cargo build --release --locked --example generate
+cargo build --release --locked --example trackers
 
 # The generator's output depends only on its arguments, so a data set is generated once and reused.
 # It does not delete old files: write into a fresh folder and rename it into place when complete.
@@ -38,6 +39,9 @@ generate() { # DIR GENERATOR-ARGS...
 }
 generate "$BENCH/national" # the defaults: 150 plans of 300 actions, seed 2015
 generate "$BENCH/10k" --plans 50 --actions 200
+# A council's tracker of 300 actions, as an Excel workbook, for `plan convert`.
+TRACKER=$BENCH/tracker-300.xlsx
+[[ -f $TRACKER ]] || target/release/examples/trackers large "$TRACKER" 300
 
 # "Status after one change" appends to this file. Keep it as generated (plan ignores *.orig) and
 # put it back however the script ends, also at the start in case a killed run could not.
@@ -99,6 +103,14 @@ rm -f "$SUNDERLAND_DB" "$SUNDERLAND_DB-journal"
 bench report-sunderland --warmup 3 --runs 30 \
   "$PLAN --db $SUNDERLAND_DB --plans plans report --month 2016-06 --format html -o $BENCH/report.html"
 
+# f. Converting the 300-action tracker into a plan (printed to stdout, which hyperfine discards):
+# reading the workbook, mapping its columns, writing the TOML and checking it with the loader.
+bench convert-300 --warmup 3 --runs 30 "$PLAN convert $TRACKER --as-of $AS_OF"
+
+# g. The board's workbook of the Sunderland plan, store synced.
+bench export-sunderland --warmup 3 --runs 30 \
+  "$PLAN --db $SUNDERLAND_DB --plans plans export --as-of 2016-06-30 -o $BENCH/board.xlsx"
+
 # The medians against the targets (milliseconds), as a markdown table for docs/performance.md.
 summary() { # NAME TARGET-MS
   local json=$BENCH/$1.json median min max verdict
@@ -119,5 +131,7 @@ summary status-after-edit 100
 summary overdue-national 50
 summary overdue-10k 20
 summary report-sunderland 200
+summary convert-300 1000
+summary export-sunderland 1000
 echo
 echo "peak RSS of the first import: $(($(cat "$BENCH/first-import-rss-kb.txt") / 1024)) MiB"

@@ -83,8 +83,12 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Record a reading of a measure in its plan file
     Reading(commands::reading::ReadingArgs),
-    /// Record a month's readings from a CSV scorecard (measure,date,value), all or nothing
+    /// Record a month's readings from a scorecard (CSV or workbook: measure, date, value), all or nothing
     Readings(commands::readings::ReadingsArgs),
+    /// Convert an Excel, OpenDocument or CSV action tracker into a plan file, losing nothing
+    Convert(commands::convert::ConvertArgs),
+    /// Write a workbook for the board: summary, actions, measures, evidence and updates
+    Export(commands::export::ExportArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

@@ -3,10 +3,12 @@
 pub mod atomic;
 pub mod cli;
 pub mod commands;
+pub mod convert;
 pub mod edit;
 pub mod error;
 pub mod load;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod spreadsheet;
 pub mod store;

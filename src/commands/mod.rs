@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod completions;
+pub mod convert;
 pub mod evidence;
+pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
@@ -57,6 +59,8 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Verify(args) => verify::cmd_verify(global, &args),
         Command::Reading(args) => reading::cmd_reading(global, &args),
         Command::Readings(args) => readings::cmd_readings(global, &args),
+        Command::Convert(args) => convert::cmd_convert(global, &args),
+        Command::Export(args) => export::cmd_export(global, &args),
     }
 }
 

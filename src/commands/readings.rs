@@ -1,7 +1,8 @@
-//! `plan readings FILE.csv`: record a month's scorecard, one reading per row, all or nothing.
+//! `plan readings FILE`: record a month's scorecard, one reading per row, all or nothing. The
+//! scorecard is a CSV file or a workbook (.xlsx, .xls, .ods) with the same columns.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clap::Args;
@@ -16,10 +17,12 @@ use crate::load::scorecard::{self, Row};
 use crate::plan::record::{Fact, written};
 use crate::plan::words::abbreviated;
 use crate::plan::{Plan, Reading};
+use crate::spreadsheet;
 
 #[derive(Debug, Args)]
 pub struct ReadingsArgs {
-    /// The scorecard: a CSV file with the columns measure, date and value
+    /// The scorecard: a CSV file or a workbook (.xlsx, .xls, .ods) with the columns measure,
+    /// date and value
     pub file: PathBuf,
     #[command(flatten)]
     pub record: RecordArgs,
@@ -27,11 +30,16 @@ pub struct ReadingsArgs {
 
 pub fn cmd_readings(global: &GlobalArgs, args: &ReadingsArgs) -> CliResult<Outcome> {
     let name = args.file.display().to_string();
-    let text = std::fs::read(&args.file)
-        .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| CliError::input(format!("{name} is not UTF-8 text; save it as CSV UTF-8")))?;
-    let rows = scorecard::from_csv(&text).map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    let rows = if is_workbook(&args.file) {
+        from_workbook(&args.file)?
+    } else {
+        let text = std::fs::read(&args.file)
+            .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+        let text = String::from_utf8(text).map_err(|_| {
+            CliError::input(format!("{name} is not UTF-8 text; save it as CSV UTF-8"))
+        })?;
+        scorecard::from_csv(&text).map_err(|e| CliError::input(format!("{name}: {e}")))?
+    };
     if rows.is_empty() {
         return Err(CliError::input(format!(
             "{name} has no readings below its header row"
@@ -53,6 +61,37 @@ pub fn cmd_readings(global: &GlobalArgs, args: &ReadingsArgs) -> CliResult<Outco
             ))
         })
     })
+}
+
+fn is_workbook(path: &Path) -> bool {
+    spreadsheet::is_spreadsheet(path)
+        && !path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// The scorecard of a workbook: its first sheet with the columns measure, date and value. Date
+/// cells read as ISO dates, as a CSV scorecard writes them.
+fn from_workbook(path: &Path) -> CliResult<Vec<Row>> {
+    let name = path.display().to_string();
+    let workbook = spreadsheet::read(path).map_err(CliError::input)?;
+    let mut first_problem = None;
+    for sheet in &workbook.sheets {
+        let rows = sheet
+            .rows
+            .iter()
+            .map(|cells| cells.iter().map(spreadsheet::Value::text).collect())
+            .collect();
+        match scorecard::from_sheet(&sheet.name, rows) {
+            Ok(rows) => return Ok(rows),
+            Err(problem) => {
+                first_problem.get_or_insert(format!("{name}, sheet {:?}: {problem}", sheet.name));
+            }
+        }
+    }
+    Err(CliError::input(
+        first_problem.unwrap_or_else(|| format!("{name} has no sheets")),
+    ))
 }
 
 /// One reading per row, or every problem found, each naming its row and column.

@@ -1,6 +1,7 @@
 //! A month's scorecard, read for `plan readings`: a header row naming the columns `measure`,
 //! `date` and `value` (in any order, any case; other columns are ignored), then one reading per
-//! row. Every cell keeps where it was, so that a bad one can be named by row and column.
+//! row. Every cell keeps where it was, so that a bad one can be named by row and column, or in a
+//! workbook by its reference (`Scorecard!C4`).
 
 /// One cell, with where it was for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,15 +13,24 @@ pub struct Cell {
     pub column: usize,
     /// The column's heading.
     pub heading: &'static str,
+    /// The sheet, when the scorecard is a workbook's.
+    pub sheet: Option<String>,
 }
 
 impl Cell {
-    /// "row 4, column 2 (date)".
+    /// "row 4, column 2 (date)", or in a workbook "Scorecard!B4 (date)".
     pub fn location(&self) -> String {
-        format!(
-            "row {}, column {} ({})",
-            self.row, self.column, self.heading
-        )
+        match &self.sheet {
+            Some(sheet) => format!(
+                "{} ({})",
+                crate::spreadsheet::reference(sheet, self.row - 1, self.column - 1),
+                self.heading
+            ),
+            None => format!(
+                "row {}, column {} ({})",
+                self.row, self.column, self.heading
+            ),
+        }
     }
 }
 
@@ -70,6 +80,21 @@ pub fn from_csv(text: &str) -> Result<Vec<Row>, String> {
 
 /// Reads a scorecard from the rows of a sheet: each row's number (from 1) and its cell texts.
 pub fn from_rows(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<Row>, String> {
+    read_rows(rows, None)
+}
+
+/// Reads a scorecard from a workbook's sheet, its rows from the sheet's first, so that each cell
+/// is named by its reference.
+pub fn from_sheet(sheet: &str, rows: Vec<Vec<String>>) -> Result<Vec<Row>, String> {
+    let numbered = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect();
+    read_rows(numbered, Some(sheet))
+}
+
+fn read_rows(rows: Vec<(usize, Vec<String>)>, sheet: Option<&str>) -> Result<Vec<Row>, String> {
     let mut rows = rows.into_iter();
     let (header_row, header) = rows
         .by_ref()
@@ -101,6 +126,7 @@ pub fn from_rows(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<Row>, String> {
             row,
             column: columns[which] + 1,
             heading: COLUMNS[which],
+            sheet: sheet.map(str::to_string),
         };
         let row = Row {
             measure: cell(0),
@@ -158,6 +184,16 @@ mod tests {
         let error = from_csv("measure,when,value\n").unwrap_err();
         assert!(error.contains("no `date` column"), "{error}");
         assert!(error.contains("`when`"), "{error}");
+    }
+
+    #[test]
+    fn a_workbook_cell_is_named_by_its_reference() {
+        let rows = vec![
+            vec!["measure".to_string(), "date".into(), "value".into()],
+            vec!["caseload".to_string(), "2016-07-31".into(), "x".into()],
+        ];
+        let rows = from_sheet("July scorecard", rows).unwrap();
+        assert_eq!(rows[0].value.location(), "'July scorecard'!C2 (value)");
     }
 
     #[test]

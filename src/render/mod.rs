@@ -32,9 +32,11 @@ pub mod json;
 pub mod markdown;
 pub mod status;
 pub mod terminal;
+pub mod xlsx;
 
 pub use terminal::Terminal;
 pub mod actions;
+pub mod convert;
 pub mod csv;
 pub mod owners;
 pub mod phrases;

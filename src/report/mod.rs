@@ -2,6 +2,7 @@
 //! gathers its inputs, calls a builder here and hands the value to a renderer; renderers read
 //! these types and never compute. The JSON form of each value is a contract (docs/json.md).
 
+pub mod board;
 pub mod issued;
 pub mod monthly;
 pub mod owners;
