@@ -382,8 +382,33 @@ fn show_of_an_unknown_id_suggests_the_closest() {
         "{}",
         out.stderr
     );
-    let in_both = run(store.plan(&fixture("plans"), AS_OF).args(["show", "P1.9"]));
+}
+
+#[test]
+fn show_of_an_id_in_two_plans_asks_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = std::fs::read_to_string(fixture("plans/small.toml")).unwrap();
+    std::fs::write(dir.path().join("small.toml"), &small).unwrap();
+    std::fs::write(
+        dir.path().join("twin.toml"),
+        small.replace("id = \"small\"", "id = \"twin\""),
+    )
+    .unwrap();
+    let store = Store::new();
+    let in_both = run(store.plan(dir.path(), AS_OF).args(["show", "A1"]));
     assert_eq!(in_both.code, 2);
+    assert!(
+        in_both
+            .stderr
+            .contains("action `A1` is in 2 plans; choose one with --plan: small, twin"),
+        "{}",
+        in_both.stderr
+    );
+    let chosen = run(store
+        .plan(dir.path(), AS_OF)
+        .args(["--plan", "twin", "show", "A1"]));
+    assert_eq!(chosen.code, 0, "{}", chosen.stderr);
+    assert!(chosen.stdout.contains("plan twin"), "{}", chosen.stdout);
 }
 
 #[test]
