@@ -7,7 +7,7 @@ mod common;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use common::{plan, run};
+use common::{Store, plan, run};
 
 /// A plan whose actions wait on each other in one chain: the first on the second, the second on
 /// the third, and so on, so that following the dependencies from the first goes `actions` deep.
@@ -144,4 +144,26 @@ fn deeply_nested_arrays_and_tables_are_refused_where_they_start() {
             "::error file=./tables.toml,line=1,col=485::TOML syntax: cannot recurse further; max recursion depth met",
         ]
     );
+}
+
+#[test]
+fn a_comment_only_edit_of_a_5000_action_plan_resyncs_with_no_change() {
+    // Comparing the old plan with the new one matches actions by id in a map; comparing each with
+    // every other made this slow down with the square of the size (bench/run.sh measures 20,000).
+    let store = Store::new();
+    let plans = store.dir.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+    let text = dependency_chain("big", 5_000);
+    let file = write(&plans, "big.toml", &text);
+    let first = run(store.plan(&plans, "2016-06-30").arg("import"));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    write(&plans, "big.toml", &format!("{text}# reviewed\n"));
+    let again = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["import", "--format", "json"]));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let report: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(report["files"][0]["event"], "changed", "{report}");
+    assert_eq!(report["files"][0]["changes"], serde_json::json!([]));
+    assert_eq!(report["files"][0]["file"], file.display().to_string());
 }
