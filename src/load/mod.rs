@@ -2,6 +2,7 @@
 
 pub mod diagnostic;
 pub mod fields;
+pub mod file;
 pub mod read;
 pub mod validate;
 
@@ -35,7 +36,7 @@ impl LoadedFile {
         self.path.display().to_string()
     }
 
-    fn failed(path: &Path, message: String) -> Self {
+    pub fn failed(path: &Path, message: String) -> Self {
         Self {
             path: path.to_path_buf(),
             source: String::new(),
@@ -69,18 +70,9 @@ pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Reads and checks one file from disk.
 pub fn load_path(path: &Path) -> LoadedFile {
-    match std::fs::read(path) {
+    match file::read_plan_file(path) {
         Ok(bytes) => load_bytes(path, bytes),
-        Err(e) => LoadedFile::failed(path, format!("cannot read the file: {}", io_reason(&e))),
-    }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "it is a folder".to_string(),
-        _ => e.to_string(),
+        Err(message) => LoadedFile::failed(path, message),
     }
 }
 
@@ -101,6 +93,14 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> LoadedFile {
             );
         }
     };
+    if has_only_carriage_returns(&source) {
+        return LoadedFile::failed(
+            path,
+            "the file uses bare carriage returns (CR) as line ends; TOML needs LF or CRLF: \
+             save it with Unix (LF) or Windows (CRLF) line ends"
+                .to_string(),
+        );
+    }
     if is_blank(&source) {
         return LoadedFile::failed(
             path,
@@ -117,12 +117,20 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> LoadedFile {
     }
 }
 
-/// Nothing but white space and comments.
+/// Nothing but white space and comments. A bare carriage return counts as a line end here, so
+/// that a comment does not hide what follows it; the parser then refuses the carriage return.
 fn is_blank(source: &str) -> bool {
     source
-        .lines()
+        .split(['\n', '\r'])
         .map(str::trim)
         .all(|line| line.is_empty() || line.starts_with('#'))
+}
+
+/// Lines ended by carriage returns alone (old Mac style): TOML ends a line with LF or CRLF only,
+/// so such a file is one long line to the parser, which would report every carriage return.
+/// A stray carriage return in a file of LF lines is left to the parser, which locates it.
+fn has_only_carriage_returns(source: &str) -> bool {
+    source.contains('\r') && !source.contains('\n')
 }
 
 /// Parses, reads and validates one plan's source text. Diagnostics come in file order.

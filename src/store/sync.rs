@@ -184,7 +184,7 @@ enum Read<'p> {
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
 fn read_file<'p>(path: &'p Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read<'p> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = load::file::read_plan_file(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hex::encode(Sha256::digest(&bytes));
