@@ -47,25 +47,44 @@ impl LoadedFile {
 }
 
 /// The plan files named by `paths`: files as given, folders for their `*.toml` (not recursing),
-/// in name order. A path that does not exist is kept, so that loading it reports the problem.
-pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// in name order; and, as failed loads, the folders that could not be listed. A folder that cannot
+/// be read is an error, never an empty folder: the store would take its plans for deleted.
+///
+/// A path that does not exist is kept, so that loading it reports the problem; so is an entry
+/// named `*.toml` that is not a plain file (a pipe, a broken or looping link), which loading
+/// refuses with its reason. Only folders named `*.toml` are passed over.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadedFile>) {
     let mut found = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut in_dir: Vec<PathBuf> = std::fs::read_dir(path)
-                .into_iter()
-                .flatten()
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            in_dir.sort();
-            found.extend(in_dir);
-        } else {
+        if !path.is_dir() {
             found.push(path.clone());
+            continue;
+        }
+        match toml_entries(path) {
+            Ok(mut in_dir) => {
+                in_dir.sort();
+                found.extend(in_dir);
+            }
+            Err(e) => unreadable.push(LoadedFile::failed(
+                path,
+                format!("cannot read the folder: {}", file::io_reason(&e)),
+            )),
         }
     }
-    found
+    (found, unreadable)
+}
+
+/// The entries of a folder named `*.toml`, except folders.
+fn toml_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") && !path.is_dir() {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// Reads and checks one file from disk.
@@ -182,7 +201,8 @@ fn sort_dated_facts(plan: &mut Plan) {
 
 /// Loads several files and checks what no single file can: two files claiming one plan id.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
-    let mut files = map_in_parallel(&discover(paths), |p| load_path(p));
+    let (found, mut files) = discover(paths);
+    files.extend(map_in_parallel(&found, |p| load_path(p)));
     check_plan_ids_unique(&mut files);
     files
 }

@@ -74,10 +74,11 @@ pub fn sync(
     synced_at: &str,
 ) -> Result<SyncReport, SyncError> {
     let stored = stored_files(store)?;
-    let paths = load::discover(roots);
+    // A folder that cannot be listed makes the sync fail: taken for empty, its plans would be
+    // recorded as removed.
+    let (paths, mut invalid) = load::discover(roots);
     let mut report = SyncReport::default();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut invalid: Vec<LoadedFile> = Vec::new();
     let mut to_read: Vec<(&PathBuf, String, Stat)> = Vec::new();
     for path in &paths {
         let key = file_key(path);
