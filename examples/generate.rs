@@ -1,7 +1,7 @@
 //! Writes a national-scale data set of plan files for benchmarks.
 //!
 //! ```text
-//! cargo run --release --example generate -- OUT_DIR [--plans N] [--actions N] [--seed S]
+//! cargo run --release --example generate -- OUT_DIR [--plans N] [--actions N] [--seed S] [--no-log]
 //! ```
 //!
 //! By default: 150 plans (`plan-001.toml` ... with ids `council-001` ...) of 300 actions, each
@@ -11,6 +11,10 @@
 //!
 //! Each plan draws from its own random stream (derived from the seed and the plan's number), so
 //! `--plans 3` writes the same first three files as the default run with the same `--actions`.
+//!
+//! `--no-log` leaves out the actions' updates and evidence, so that a file is mostly actions: for
+//! measuring what grows with the number of actions in one plan (the resync benchmark of
+//! docs/performance.md).
 
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -19,8 +23,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-const USAGE: &str =
-    "usage: cargo run --release --example generate -- OUT_DIR [--plans N] [--actions N] [--seed S]";
+const USAGE: &str = "usage: cargo run --release --example generate -- OUT_DIR [--plans N] [--actions N] [--seed S] [--no-log]";
 
 /// Monthly readings of each measure (every plan tracks all of `MEASURES`).
 const READINGS_PER_MEASURE: u32 = 24;
@@ -57,6 +60,8 @@ struct Options {
     plans: usize,
     actions: usize,
     seed: u64,
+    /// Write each action's updates and evidence.
+    with_log: bool,
 }
 
 /// `Ok(None)` means help was asked for.
@@ -67,6 +72,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         plans: 150,
         actions: 300,
         seed: 2015,
+        with_log: true,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -74,6 +80,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             "--plans" => options.plans = value_of(&arg, args.next())?,
             "--actions" => options.actions = value_of(&arg, args.next())?,
             "--seed" => options.seed = value_of(&arg, args.next())?,
+            "--no-log" => options.with_log = false,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
             _ if out_dir.is_none() => out_dir = Some(PathBuf::from(arg)),
             _ => return Err(format!("unexpected argument `{arg}`: give one OUT_DIR")),
@@ -99,7 +106,7 @@ fn generate(options: &Options) -> std::io::Result<()> {
     let mut bytes = 0;
     for number in 1..=options.plans {
         let mut rng = Rng::for_plan(options.seed, number as u64);
-        let text = plan_file(&mut rng, number, options.actions);
+        let text = plan_file(&mut rng, number, options);
         bytes += text.len();
         write_plan(&options.out_dir, number, &text)?;
     }
@@ -212,15 +219,21 @@ struct PlanContext {
     target: NaiveDate,
     amber_within_days: i64,
     owners: Vec<&'static OwnerKind>,
+    with_log: bool,
 }
 
-fn plan_file(rng: &mut Rng, number: usize, actions: usize) -> String {
-    let mut out = String::with_capacity(actions * 2_000 + 40_000);
-    write_plan_file(&mut out, rng, number, actions).expect("writing to a String cannot fail");
+fn plan_file(rng: &mut Rng, number: usize, options: &Options) -> String {
+    let mut out = String::with_capacity(options.actions * 2_000 + 40_000);
+    write_plan_file(&mut out, rng, number, options).expect("writing to a String cannot fail");
     out
 }
 
-fn write_plan_file(out: &mut String, rng: &mut Rng, number: usize, actions: usize) -> fmt::Result {
+fn write_plan_file(
+    out: &mut String,
+    rng: &mut Rng,
+    number: usize,
+    options: &Options,
+) -> fmt::Result {
     // Councils went into intervention throughout 2015-2019; the day stays below 29 so that the
     // target two years on, and every month-end reading, is a real date.
     let start = NaiveDate::from_ymd_opt(
@@ -235,6 +248,7 @@ fn write_plan_file(out: &mut String, rng: &mut Rng, number: usize, actions: usiz
         target: start + Months::new(PLAN_MONTHS),
         amber_within_days: *rng.pick(&[21, 30, 30, 30, 45]),
         owners: choose_owners(rng),
+        with_log: options.with_log,
     };
     write_header(out, rng, &plan)?;
     for owner in &plan.owners {
@@ -244,7 +258,7 @@ fn write_plan_file(out: &mut String, rng: &mut Rng, number: usize, actions: usiz
     for (i, priority) in priorities.iter().enumerate() {
         write_priority(out, i, priority)?;
     }
-    write_actions(out, rng, &plan, priorities.len(), actions)?;
+    write_actions(out, rng, &plan, priorities.len(), options.actions)?;
     for measure in MEASURES {
         write_measure(out, rng, &plan, measure)?;
     }
@@ -571,6 +585,9 @@ fn write_action(
     }
 
     writeln!(out)?;
+    if !plan.with_log {
+        return Ok(());
+    }
 
     let outcome = pick_outcome(rng);
     let mut updates = action_updates(rng, plan, outcome, start, due);

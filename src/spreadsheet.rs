@@ -119,7 +119,7 @@ pub fn read(path: &Path) -> Result<Workbook, ReadError> {
         file: file.clone(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(io_reason(&e)))?;
+    let bytes = crate::load::file::read_input(path).map_err(|why| unreadable(why.to_string()))?;
     let not_a_spreadsheet = |reason: String| ReadError::NotASpreadsheet {
         file: file.clone(),
         reason,
@@ -162,15 +162,6 @@ pub fn read(path: &Path) -> Result<Workbook, ReadError> {
             "name it .{}",
             EXTENSIONS.join(", .")
         ))),
-    }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "it is a folder".to_string(),
-        _ => e.to_string(),
     }
 }
 

@@ -33,8 +33,8 @@ pub fn cmd_readings(global: &GlobalArgs, args: &ReadingsArgs) -> CliResult<Outco
     let rows = if is_workbook(&args.file) {
         from_workbook(&args.file)?
     } else {
-        let text = std::fs::read(&args.file)
-            .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+        let text = crate::load::file::read_input(&args.file)
+            .map_err(|why| CliError::input(format!("cannot read {name}: {why}")))?;
         let text = String::from_utf8(text).map_err(|_| {
             CliError::input(format!("{name} is not UTF-8 text; save it as CSV UTF-8"))
         })?;

@@ -112,8 +112,8 @@ pub fn record(
     target: &Target,
     build: impl FnOnce(&Plan) -> CliResult<Vec<Fact>>,
 ) -> CliResult<Outcome> {
-    let bytes = std::fs::read(&target.path)
-        .map_err(|e| CliError::Store(anyhow::anyhow!("cannot read {}: {e}", target.display)))?;
+    let bytes = load::file::read_input(&target.path)
+        .map_err(|why| CliError::Store(anyhow::anyhow!("cannot read {}: {why}", target.display)))?;
     let loaded = load::load_bytes(Path::new(&target.display), bytes.clone());
     let before = match (&loaded.plan, loaded.has_errors()) {
         (Some(plan), false) => plan.clone(),

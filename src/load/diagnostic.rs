@@ -115,8 +115,12 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The 1-based line alone: unlike a column, it costs no scan of the line, which matters when
+    /// every action of a plan written on one long line asks for it.
     pub fn line_of(&self, offset: usize) -> u32 {
-        u32::try_from(self.position(offset).line).unwrap_or(u32::MAX)
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        u32::try_from(line).unwrap_or(u32::MAX)
     }
 }
 
@@ -132,6 +136,8 @@ mod tests {
         // 'é' is two bytes but one column.
         assert_eq!(index.position(6), Position { line: 2, column: 3 });
         assert_eq!(index.position(100), Position { line: 3, column: 1 });
+        assert_eq!(index.line_of(6), 2);
+        assert_eq!(index.line_of(100), 3);
     }
 
     #[test]

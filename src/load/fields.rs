@@ -12,6 +12,13 @@ use crate::plan::{Direction, Judgement, MilestoneKind, Rag, Status};
 
 pub type Span = Range<usize>;
 
+/// The largest magnitude of a measure's numbers (baseline, target, tolerance, readings and
+/// benchmarks). Whole numbers up to it are exact in a 64-bit float and print without an exponent,
+/// and every value derived from them (the expected value on the line from baseline to target, the
+/// share of that distance covered, a shortfall against the tolerance) stays finite with a wide
+/// margin: at 1.79e308 the expected value overflowed to infinity (docs/plan-format.md).
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// A value read from the file, with where it was written.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
@@ -168,6 +175,10 @@ impl<'a, 'i> Fields<'a, 'i> {
     pub fn opt_number(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Located<f64>> {
         let v = self.raw(key)?;
         match number_of(v.get_ref()) {
+            Some(value) if value.abs() > MAX_MAGNITUDE => {
+                diags.push(out_of_magnitude(key, v.span()));
+                None
+            }
             Some(value) => Some(Located {
                 value,
                 span: v.span(),
@@ -337,6 +348,10 @@ impl<'a, 'i> Fields<'a, 'i> {
         table
             .iter()
             .filter_map(|(name, v)| match number_of(v.get_ref()) {
+                Some(n) if n.abs() > MAX_MAGNITUDE => {
+                    diags.push(out_of_magnitude(name.get_ref(), v.span()));
+                    None
+                }
                 Some(n) => Some((name.get_ref().to_string(), n)),
                 None => {
                     diags.push(wrong_type(
@@ -365,6 +380,15 @@ fn number_of(value: &DeValue) -> Option<f64> {
             .map(|n| n as f64),
         _ => None,
     }
+}
+
+fn out_of_magnitude(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        format!("`{key}` must be between -1e15 and 1e15"),
+        span,
+    )
+    .with_label("out of range")
+    .with_help("a measure's numbers are kept within a million billion either way, so that every value computed from them is a finite number")
 }
 
 fn looks_like_date(text: &str) -> bool {

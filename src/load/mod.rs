@@ -2,6 +2,7 @@
 
 pub mod diagnostic;
 pub mod fields;
+pub mod file;
 pub mod history;
 pub mod read;
 pub mod scorecard;
@@ -37,7 +38,7 @@ impl LoadedFile {
         self.path.display().to_string()
     }
 
-    fn failed(path: &Path, message: String) -> Self {
+    pub fn failed(path: &Path, message: String) -> Self {
         Self {
             path: path.to_path_buf(),
             source: String::new(),
@@ -48,41 +49,51 @@ impl LoadedFile {
 }
 
 /// The plan files named by `paths`: files as given, folders for their `*.toml` (not recursing),
-/// in name order. A path that does not exist is kept, so that loading it reports the problem.
-pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// in name order; and, as failed loads, the folders that could not be listed. A folder that cannot
+/// be read is an error, never an empty folder: the store would take its plans for deleted.
+///
+/// A path that does not exist is kept, so that loading it reports the problem; so is an entry
+/// named `*.toml` that is not a plain file (a pipe, a broken or looping link), which loading
+/// refuses with its reason. Only folders named `*.toml` are passed over.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadedFile>) {
     let mut found = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut in_dir: Vec<PathBuf> = std::fs::read_dir(path)
-                .into_iter()
-                .flatten()
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            in_dir.sort();
-            found.extend(in_dir);
-        } else {
+        if !path.is_dir() {
             found.push(path.clone());
+            continue;
+        }
+        match toml_entries(path) {
+            Ok(mut in_dir) => {
+                in_dir.sort();
+                found.extend(in_dir);
+            }
+            Err(e) => unreadable.push(LoadedFile::failed(
+                path,
+                format!("cannot read the folder: {}", file::io_reason(&e)),
+            )),
         }
     }
-    found
+    (found, unreadable)
+}
+
+/// The entries of a folder named `*.toml`, except folders.
+fn toml_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") && !path.is_dir() {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// Reads and checks one file from disk.
 pub fn load_path(path: &Path) -> LoadedFile {
-    match std::fs::read(path) {
+    match file::read_plan_file(path) {
         Ok(bytes) => load_bytes(path, bytes),
-        Err(e) => LoadedFile::failed(path, format!("cannot read the file: {}", io_reason(&e))),
-    }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "it is a folder".to_string(),
-        _ => e.to_string(),
+        Err(message) => LoadedFile::failed(path, message),
     }
 }
 
@@ -103,6 +114,14 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> LoadedFile {
             );
         }
     };
+    if has_only_carriage_returns(&source) {
+        return LoadedFile::failed(
+            path,
+            "the file uses bare carriage returns (CR) as line ends; TOML needs LF or CRLF: \
+             save it with Unix (LF) or Windows (CRLF) line ends"
+                .to_string(),
+        );
+    }
     if is_blank(&source) {
         return LoadedFile::failed(
             path,
@@ -119,12 +138,20 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> LoadedFile {
     }
 }
 
-/// Nothing but white space and comments.
+/// Nothing but white space and comments. A bare carriage return counts as a line end here, so
+/// that a comment does not hide what follows it; the parser then refuses the carriage return.
 fn is_blank(source: &str) -> bool {
     source
-        .lines()
+        .split(['\n', '\r'])
         .map(str::trim)
         .all(|line| line.is_empty() || line.starts_with('#'))
+}
+
+/// Lines ended by carriage returns alone (old Mac style): TOML ends a line with LF or CRLF only,
+/// so such a file is one long line to the parser, which would report every carriage return.
+/// A stray carriage return in a file of LF lines is left to the parser, which locates it.
+fn has_only_carriage_returns(source: &str) -> bool {
+    source.contains('\r') && !source.contains('\n')
 }
 
 /// Parses, reads and validates one plan's source text. Diagnostics come in file order.
@@ -177,7 +204,8 @@ fn sort_dated_facts(plan: &mut Plan) {
 
 /// Loads several files and checks what no single file can: two files claiming one plan id.
 pub fn load_all(paths: &[PathBuf]) -> Vec<LoadedFile> {
-    let mut files = map_in_parallel(&discover(paths), |p| load_path(p));
+    let (found, mut files) = discover(paths);
+    files.extend(map_in_parallel(&found, |p| load_path(p)));
     check_plan_ids_unique(&mut files);
     files
 }

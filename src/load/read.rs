@@ -215,14 +215,19 @@ impl Reader<'_, '_> {
         let start = f.date("start", d);
         let target = f.date("target", d);
         let target_judgement = f.opt_keyword::<Judgement>("target_judgement", d);
-        let inspection = f.opt_table("inspection", d).map(|(t, s)| {
-            let f = Fields::new(t, s, "[plan.inspection]", INSPECTION_KEYS, d);
-            Inspection {
-                body: value(f.opt_str("body", d)),
-                published: value(f.opt_date("published", d)),
-                judgement: value(f.opt_keyword("judgement", d)),
-            }
-        });
+        // A table that says nothing is no inspection, as the store reads it back: kept, it would
+        // differ from the stored plan and every resync would record a change that never happened.
+        let inspection = f
+            .opt_table("inspection", d)
+            .map(|(t, s)| {
+                let f = Fields::new(t, s, "[plan.inspection]", INSPECTION_KEYS, d);
+                Inspection {
+                    body: value(f.opt_str("body", d)),
+                    published: value(f.opt_date("published", d)),
+                    judgement: value(f.opt_keyword("judgement", d)),
+                }
+            })
+            .filter(|i| i.body.is_some() || i.published.is_some() || i.judgement.is_some());
         let amber_within_days = f
             .opt_table("rag", d)
             .and_then(|(t, s)| {

@@ -1,7 +1,7 @@
 //! The checks that need the whole plan: identifiers, references, cycles, dates that contradict
 //! each other, and the warnings about order and ambition.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::diagnostic::{Diagnostic, LineIndex};
 use super::fields::{Located, Span, closest};
@@ -18,8 +18,9 @@ pub fn validate(plan: &Plan, spans: &PlanSpans, lines: &LineIndex, diags: &mut V
     ] {
         check_unique(kind, ids, lines, diags);
     }
+    let mut references = References::new(spans);
     for (action, at) in plan.actions.iter().zip(&spans.actions) {
-        check_references(action, at, spans, diags);
+        references.check_action(action, at, diags);
         check_action_dates(plan, action, at, diags);
         check_updates_and_evidence(action, at, diags);
     }
@@ -124,53 +125,111 @@ fn check_unique(
     }
 }
 
-fn check_references(
-    action: &Action,
-    at: &super::read::ActionSpans,
-    spans: &PlanSpans,
-    diags: &mut Vec<Diagnostic>,
-) {
-    check_reference(
-        "priority",
-        &action.priority,
-        &at.priority,
-        &spans.priority_ids,
-        diags,
-    );
-    check_reference("owner", &action.owner, &at.owner, &spans.owner_ids, diags);
-    for (id, span) in action.measures.iter().zip(&at.measures) {
-        check_reference("measure", id, span, &spans.measure_ids, diags);
+/// The ids of one kind that a reference may name: a set to look each reference up in, and the
+/// list as written, for the help of an unknown reference.
+struct Known<'p> {
+    kind: &'static str,
+    ids: HashSet<&'p str>,
+    names: Vec<&'p str>,
+}
+
+impl<'p> Known<'p> {
+    fn new(kind: &'static str, written: &'p [Located<String>]) -> Self {
+        let mut names: Vec<&str> = written.iter().map(|k| k.value.as_str()).collect();
+        names.dedup();
+        Self {
+            kind,
+            ids: names.iter().copied().collect(),
+            names,
+        }
     }
-    for (id, span) in action.depends_on.iter().zip(&at.depends_on) {
-        check_reference("action", id, span, &spans.action_ids, diags);
+}
+
+/// Every id a reference may name, each kind looked up in constant time, so that checking a plan
+/// costs time in proportion to its size (docs/performance.md).
+struct References<'p> {
+    owners: Known<'p>,
+    priorities: Known<'p>,
+    actions: Known<'p>,
+    measures: Known<'p>,
+    /// How many more ids may be compared with unknown references to suggest the closest: each
+    /// suggestion compares with every id of its kind, which thousands of broken references in a
+    /// plan of thousands of actions could not afford.
+    comparisons_left: usize,
+}
+
+/// Comparisons of ids for did-you-mean help in one file (a few hundred suggestions in a plan of
+/// council size); once spent, an unknown reference's help lists the known ids instead.
+const SUGGESTION_COMPARISONS: usize = 250_000;
+
+impl<'p> References<'p> {
+    fn new(spans: &'p PlanSpans) -> Self {
+        Self {
+            owners: Known::new("owner", &spans.owner_ids),
+            priorities: Known::new("priority", &spans.priority_ids),
+            actions: Known::new("action", &spans.action_ids),
+            measures: Known::new("measure", &spans.measure_ids),
+            comparisons_left: SUGGESTION_COMPARISONS,
+        }
     }
-    for (evidence, es) in action.evidence.iter().zip(&at.evidence) {
-        if let (Some(by), Some(span)) = (&evidence.verified_by, &es.verified_by) {
-            check_reference("owner", by, span, &spans.owner_ids, diags);
+
+    fn check_action(
+        &mut self,
+        action: &Action,
+        at: &super::read::ActionSpans,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Self {
+            owners,
+            priorities,
+            actions,
+            measures,
+            comparisons_left,
+        } = self;
+        let mut check = |known: &Known, id: &str, span: &Span| {
+            check_reference(known, id, span, comparisons_left, diags);
+        };
+        check(priorities, &action.priority, &at.priority);
+        check(owners, &action.owner, &at.owner);
+        for (id, span) in action.measures.iter().zip(&at.measures) {
+            check(measures, id, span);
+        }
+        for (id, span) in action.depends_on.iter().zip(&at.depends_on) {
+            check(actions, id, span);
+        }
+        for (evidence, es) in action.evidence.iter().zip(&at.evidence) {
+            if let (Some(by), Some(span)) = (&evidence.verified_by, &es.verified_by) {
+                check(owners, by, span);
+            }
         }
     }
 }
 
 fn check_reference(
-    kind: &str,
+    known: &Known,
     id: &str,
     span: &Span,
-    known: &[Located<String>],
+    comparisons_left: &mut usize,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if known.iter().any(|k| k.value == id) {
+    if known.ids.contains(id) {
         return;
     }
-    let mut names: Vec<&str> = known.iter().map(|k| k.value.as_str()).collect();
-    names.dedup();
-    let mut d = Diagnostic::error(format!("unknown {kind} `{id}`"), span.clone())
+    let (kind, names) = (known.kind, &known.names);
+    let close = match comparisons_left.checked_sub(names.len()) {
+        Some(left) => {
+            *comparisons_left = left;
+            closest(id, names)
+        }
+        None => None,
+    };
+    let d = Diagnostic::error(format!("unknown {kind} `{id}`"), span.clone())
         .with_label(format!("no {kind} has this id"));
-    d = match closest(id, &names) {
+    diags.push(match close {
         Some(close) => d.with_help(format!("did you mean `{close}`?")),
         None if names.is_empty() => d.with_help(format!("this plan defines no {kind} yet")),
-        None => d.with_help(format!("known {kind} ids: {}", abbreviated(&names))),
-    };
-    diags.push(d);
+        None => d.with_help(format!("known {kind} ids: {}", abbreviated(names))),
+    });
 }
 
 /// A list of ids short enough for a help line.
@@ -325,6 +384,10 @@ fn warn_out_of_order<'s>(
 }
 
 /// Reports each dependency cycle once, at the `depends_on` entry that closes it.
+///
+/// A depth-first search with an explicit stack rather than recursion: a chain of dependencies can
+/// be as long as the plan, and a plan of tens of thousands of actions must not overflow the stack
+/// (of the parsing threads, which is smaller than the main thread's).
 fn check_cycles(plan: &Plan, spans: &PlanSpans, diags: &mut Vec<Diagnostic>) {
     let index: HashMap<&str, usize> = plan
         .actions
@@ -335,60 +398,70 @@ fn check_cycles(plan: &Plan, spans: &PlanSpans, diags: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
-        OnPath,
+        /// On the current path, at this position.
+        OnPath(usize),
         Finished,
     }
     let mut marks = vec![Mark::New; plan.actions.len()];
-    let mut path: Vec<usize> = Vec::new();
-
-    fn visit(
-        node: usize,
-        plan: &Plan,
-        spans: &PlanSpans,
-        index: &HashMap<&str, usize>,
-        marks: &mut [Mark],
-        path: &mut Vec<usize>,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        marks[node] = Mark::OnPath;
-        path.push(node);
-        let action = &plan.actions[node];
-        for (dep, span) in action
-            .depends_on
-            .iter()
-            .zip(&spans.actions[node].depends_on)
-        {
-            let Some(&next) = index.get(dep.as_str()) else {
+    // The current path: each action with the position of the next dependency to follow from it.
+    let mut path: Vec<(usize, usize)> = Vec::new();
+    for start in 0..plan.actions.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        marks[start] = Mark::OnPath(0);
+        path.push((start, 0));
+        while let Some((node, next_dependency)) = path.last_mut() {
+            let node = *node;
+            let dependency = plan.actions[node].depends_on.get(*next_dependency);
+            let span = spans.actions[node].depends_on.get(*next_dependency);
+            *next_dependency += 1;
+            let (Some(dependency), Some(span)) = (dependency, span) else {
+                marks[node] = Mark::Finished;
+                path.pop();
+                continue;
+            };
+            let Some(&next) = index.get(dependency.as_str()) else {
                 continue;
             };
             match marks[next] {
-                Mark::New => visit(next, plan, spans, index, marks, path, diags),
-                Mark::OnPath => {
-                    let from = path.iter().position(|&n| n == next).unwrap_or(0);
-                    let mut names: Vec<&str> = path[from..]
-                        .iter()
-                        .map(|&n| plan.actions[n].id.as_str())
-                        .collect();
-                    names.push(&plan.actions[next].id);
-                    diags.push(
-                        Diagnostic::error(
-                            format!("dependency cycle: {}", names.join(" → ")),
-                            span.clone(),
-                        )
-                        .with_label("this dependency closes the cycle")
-                        .with_help("an action cannot wait, directly or through others, on itself"),
-                    );
+                Mark::New => {
+                    marks[next] = Mark::OnPath(path.len());
+                    path.push((next, 0));
                 }
+                Mark::OnPath(at) => diags.push(cycle_error(plan, &path[at..], span)),
                 Mark::Finished => {}
             }
         }
-        path.pop();
-        marks[node] = Mark::Finished;
     }
+}
 
-    for start in 0..plan.actions.len() {
-        if marks[start] == Mark::New {
-            visit(start, plan, spans, &index, &mut marks, &mut path, diags);
-        }
-    }
+/// Actions of a cycle named in full; a longer cycle shows its first and last few.
+const CYCLE_SHOWN: usize = 8;
+
+/// The error for the cycle through the actions of `cycle` (a piece of the search's path: each
+/// waits on the next, the last on the first). Only the names shown are looked up, so that many
+/// cycles through a long chain cost no more than their messages.
+fn cycle_error(plan: &Plan, cycle: &[(usize, usize)], closing: &Span) -> Diagnostic {
+    let name = |&(n, _): &(usize, usize)| plan.actions[n].id.as_str();
+    let message = if cycle.len() <= CYCLE_SHOWN {
+        let names: Vec<&str> = cycle.iter().chain(&cycle[..1]).map(name).collect();
+        format!("dependency cycle: {}", names.join(" → "))
+    } else {
+        let half = CYCLE_SHOWN / 2;
+        let first = cycle[..half].iter().map(name);
+        let last = cycle[cycle.len() - half..]
+            .iter()
+            .chain(&cycle[..1])
+            .map(name);
+        let names: Vec<&str> = first.chain(["…"]).chain(last).collect();
+        format!(
+            "dependency cycle of {} actions: {}",
+            cycle.len(),
+            names.join(" → ")
+        )
+    };
+    Diagnostic::error(message, closing.clone())
+        .with_label("this dependency closes the cycle")
+        .with_help("an action cannot wait, directly or through others, on itself")
 }

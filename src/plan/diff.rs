@@ -1,5 +1,7 @@
 //! What changed between two versions of a plan: the facts the audit trail records.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use super::model::*;
@@ -254,7 +256,9 @@ impl Changes {
         }
     }
 
-    /// Things with ids: added, removed, or compared field by field.
+    /// Things with ids: added, removed, or compared field by field. Each is found by its subject
+    /// in a map, so that a plan of tens of thousands of actions is compared in linear time
+    /// (docs/performance.md). Ids are unique in a valid plan; should one repeat, the first counts.
     fn keyed<T>(
         &mut self,
         old: &[T],
@@ -262,16 +266,22 @@ impl Changes {
         subject: impl Fn(&T) -> String,
         compare: impl Fn(&mut Self, &str, &T, &T),
     ) {
+        let old_subjects: Vec<String> = old.iter().map(&subject).collect();
+        let mut old_by_subject: HashMap<&str, &T> = HashMap::with_capacity(old.len());
+        for (s, a) in old_subjects.iter().zip(old) {
+            old_by_subject.entry(s).or_insert(a);
+        }
+        let mut new_subjects: HashSet<String> = HashSet::with_capacity(new.len());
         for b in new {
             let s = subject(b);
-            match old.iter().find(|a| subject(a) == s) {
+            match old_by_subject.get(s.as_str()) {
                 Some(a) => compare(self, &s, a, b),
-                None => self.0.push(Change::added(s)),
+                None => self.0.push(Change::added(s.clone())),
             }
+            new_subjects.insert(s);
         }
-        for a in old {
-            let s = subject(a);
-            if !new.iter().any(|b| subject(b) == s) {
+        for s in old_subjects {
+            if !new_subjects.contains(&s) {
                 self.0.push(Change::removed(s));
             }
         }
@@ -288,7 +298,9 @@ impl Changes {
     ) {
         let old: Vec<String> = old.iter().map(&text).collect();
         let new: Vec<String> = new.iter().map(&text).collect();
-        for gone in old.iter().filter(|o| !new.contains(o)) {
+        let (old_set, new_set): (HashSet<&String>, HashSet<&String>) =
+            (old.iter().collect(), new.iter().collect());
+        for gone in old.iter().filter(|o| !new_set.contains(o)) {
             self.0.push(Change {
                 subject: subject.to_string(),
                 change: ChangeKind::Changed,
@@ -297,7 +309,7 @@ impl Changes {
                 new: None,
             });
         }
-        for added in new.iter().filter(|n| !old.contains(n)) {
+        for added in new.iter().filter(|n| !old_set.contains(n)) {
             self.0.push(Change {
                 subject: subject.to_string(),
                 change: ChangeKind::Changed,

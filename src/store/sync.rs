@@ -219,10 +219,11 @@ impl Survey {
         reading: Reading,
     ) -> anyhow::Result<Self> {
         let stored = stored_files(conn)?;
-        let paths = load::discover(roots);
+        // A folder that cannot be listed makes the sync fail: taken for empty, its plans would be
+        // recorded as removed.
+        let (paths, mut invalid) = load::discover(roots);
         let mut unchanged = 0;
         let mut seen: HashSet<String> = HashSet::new();
-        let mut invalid: Vec<LoadedFile> = Vec::new();
         let mut to_read: Vec<(PathBuf, String, Stat)> = Vec::new();
         for path in paths {
             let key = file_key(&path);
@@ -261,7 +262,8 @@ impl Survey {
             && self.to_read.iter().all(|(path, key, stat)| {
                 self.stored.get(key).is_some_and(|stored| {
                     stored.stat == *stat
-                        && std::fs::read(path).is_ok_and(|bytes| hash_of(&bytes) == stored.hash)
+                        && load::file::read_plan_file(path)
+                            .is_ok_and(|bytes| hash_of(&bytes) == stored.hash)
                 })
             })
     }
@@ -317,7 +319,7 @@ enum Read {
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
 fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = load::file::read_plan_file(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hash_of(&bytes);
