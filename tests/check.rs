@@ -208,6 +208,21 @@ fn verification_needs_both_who_and_when() {
 }
 
 #[test]
+fn a_rejection_is_whole_with_a_reason_and_never_beside_a_verification() {
+    assert_findings(
+        "check/rejection-invalid.toml",
+        2,
+        &[
+            "::error file=check/rejection-invalid.toml,line=36,col=17::a rejection needs `rejected_by`, `rejected_on` and `reason`: `rejected_by` is given without `rejected_on` (help: say who rejected the evidence \"Recruitment tracker\", when, and why)",
+            "::error file=check/rejection-invalid.toml,line=44,col=17::this evidence item is both verified and rejected (help: an item is one or the other; record new evidence for a second look)",
+            "::error file=check/rejection-invalid.toml,line=51,col=17::unknown owner `nobody` (help: known owner ids: dcs, qa)",
+            "::warning file=check/rejection-invalid.toml,line=52,col=17::this evidence item of action `P1.1` is rejected on 2016-02-01, before its own date 2016-02-10 (help: check both dates)",
+            "::error file=check/rejection-invalid.toml,line=53,col=12::a rejection needs a reason saying why (help: say what the evidence \"Supervision audit\" lacks, so that its owner knows what to bring)",
+        ],
+    );
+}
+
+#[test]
 fn a_plan_id_must_be_lowercase_letters_digits_and_dashes() {
     assert_findings(
         "check/bad-plan-id.toml",

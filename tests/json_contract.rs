@@ -77,6 +77,31 @@ fn check(command: &str, value: &Value, shapes: &BTreeMap<(String, String), BTree
     }
 }
 
+/// The small plan with A4's only evidence rejected, in a folder of its own.
+fn with_rejected_evidence() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("plans/small.toml"))
+        .unwrap()
+        .replace(
+            "# Dropped in March",
+            "  [[actions.evidence]]\n  date = 2016-05-20\n  title = \"Draft\"\n  \
+             rejected_by = \"qa\"\n  rejected_on = 2016-05-25\n  reason = \"Not signed off\"\n\n\
+             # Dropped in March",
+        );
+    std::fs::write(dir.path().join("small.toml"), text).unwrap();
+    dir
+}
+
+/// The JSON of a command run on the plans in `dir`.
+fn output_in(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = run(Store::new()
+        .plan(dir, "2016-08-01")
+        .args(args)
+        .args(["--format", "json"]));
+    assert!(out.code <= 1, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{args:?} prints JSON: {e}"))
+}
+
 fn output(store: &Store, args: &[&str]) -> Value {
     let out = run(store
         .plan(&fixture("plans"), "2016-08-01")
@@ -97,6 +122,11 @@ fn every_json_document_matches_docs_json_md() {
         &["status", "--plan", "small", "--as-of", "2016-06-30"],
     );
     status["overdue"] = output(&store, &["status", "--plan", "small"])["overdue"].clone();
+    // An action whose only evidence was rejected waits in the queue with the rejection.
+    let rejected = with_rejected_evidence();
+    status["verification_queue"] = output_in(rejected.path(), &["status", "--as-of", "2016-06-30"])
+        ["verification_queue"]
+        .clone();
     check("plan status", &status, &shapes);
     check("plan list", &output(&store, &["list"]), &shapes);
     check("plan overdue", &output(&store, &["overdue"]), &shapes);
@@ -182,6 +212,9 @@ fn the_monthly_report_matches_docs_json_md() {
     ]))
     .unwrap();
     merged["changed_since_issued"] = changed["changed_since_issued"].clone();
+    let rejected = with_rejected_evidence();
+    merged["verification_queue"] =
+        output_in(rejected.path(), &["report", "--month", "2016-06"])["verification_queue"].clone();
     check("plan report", &merged, &shapes);
     let listed: Value =
         serde_json::from_str(&in_dir(&["report", "--issued", "--format", "json"])).unwrap();

@@ -512,6 +512,111 @@ fn verify_refuses_to_guess_between_several_items() {
 }
 
 #[test]
+fn rejected_evidence_turns_a_done_action_red_until_new_evidence_is_verified() {
+    for &(name, crlf) in VARIANTS {
+        let ws = Workspace::new(name, crlf);
+        ws.record(&[
+            "evidence",
+            "P2.1",
+            "Audit of one team",
+            "--date",
+            "2016-06-10",
+        ]);
+        ws.record(&["update", "P2.1", "--status", "done", "--date", "2016-06-10"]);
+        let out = ws.record(&[
+            "verify",
+            "P2.1",
+            "--by",
+            "qa",
+            "--on",
+            "2016-06-20",
+            "--reject",
+            "Covers one team of five",
+        ]);
+        assert!(
+            out.stdout.starts_with(
+                "P2.1 evidence \"Audit of one team\" rejected by qa on 2016-06-20: Covers one team of five; rating"
+            ),
+            "{name}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("red"), "{name}: {}", out.stdout);
+        let audit = entries(&parsed(&ws.text()), "actions", "P2.1", "evidence");
+        assert_eq!(audit[0]["rejected_by"].as_str(), Some("qa"), "{name}");
+        assert_eq!(
+            audit[0]["rejected_on"].as_datetime().unwrap().to_string(),
+            "2016-06-20"
+        );
+        assert_eq!(audit[0]["reason"].as_str(), Some("Covers one team of five"));
+
+        let show = json(&ws.run(&["show", "P2.1", "--format", "json"]));
+        assert_eq!(show["rating"], "red", "{name}");
+        assert_eq!(show["evidence"][0]["rejected"], true);
+        assert_eq!(show["evidence"][0]["verified"], false);
+        assert_eq!(show["evidence"][0]["reason"], "Covers one team of five");
+        // The day before the rejection it was waiting for verification, amber.
+        let before = json(&ws.run(&["--as-of", "2016-06-19", "show", "P2.1", "--format", "json"]));
+        assert_eq!(before["rating"], "amber", "{name}");
+        assert_eq!(before["evidence"][0]["rejected"], false);
+
+        let status = json(&ws.run(&["status", "--format", "json"]));
+        let queued = status["verification_queue"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == "P2.1")
+            .expect("P2.1 still awaits verification");
+        assert_eq!(queued["rejected"]["reason"], "Covers one team of five");
+        assert_eq!(queued["rejected"]["on"], "2016-06-20");
+        let status = ws.run(&["status"]).stdout;
+        assert!(
+            status.contains(
+                "1 done action awaits verification, for 20 days; its evidence was rejected"
+            ),
+            "{name}: {status}"
+        );
+
+        // The rejected item cannot be verified or rejected again; new evidence can.
+        let stderr = refused_after(&ws, &["verify", "P2.1", "one team", "--by", "qa"]);
+        assert!(
+            stderr.contains("already rejected by qa on 2016-06-20: Covers one team of five"),
+            "{name}: {stderr}"
+        );
+        let stderr = refused_after(&ws, &["verify", "P2.1", "--by", "qa", "--reject", "x"]);
+        assert!(
+            stderr.contains("already verified or rejected"),
+            "{name}: {stderr}"
+        );
+        let stderr = refused_after(&ws, &["verify", "P2.1", "--by", "qa", "--reject", "  "]);
+        assert!(
+            stderr.contains("--reject needs a reason"),
+            "{name}: {stderr}"
+        );
+        ws.record(&[
+            "evidence",
+            "P2.1",
+            "Audit of all five teams",
+            "--date",
+            "2016-06-25",
+        ]);
+        ws.record(&["verify", "P2.1", "--by", "qa", "--on", "2016-06-28"]);
+        let show = json(&ws.run(&["show", "P2.1", "--format", "json"]));
+        assert_eq!(show["rating"], "blue", "{name}");
+    }
+}
+
+/// Runs a command that must be refused with exit 2 and leave the file as the last record command
+/// left it; returns stderr.
+#[track_caller]
+fn refused_after(ws: &Workspace, args: &[&str]) -> String {
+    let before = std::fs::read(&ws.file).unwrap();
+    let out = ws.run(args);
+    assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    assert_eq!(std::fs::read(&ws.file).unwrap(), before, "{args:?}");
+    out.stderr
+}
+
+#[test]
 fn a_scorecard_with_one_bad_row_changes_nothing() {
     let ws = Workspace::new("inline.toml", false);
     std::fs::write(

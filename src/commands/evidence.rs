@@ -39,6 +39,7 @@ pub fn cmd_evidence(global: &GlobalArgs, args: &EvidenceArgs) -> CliResult<Outco
         link,
         verified_by: None,
         verified_on: None,
+        rejection: None,
     };
     record::record(global, &args.record, store, &target, |plan| {
         let same = |e: &Evidence| e.date == evidence.date && e.title == evidence.title;

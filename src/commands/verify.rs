@@ -1,4 +1,5 @@
-//! `plan verify ID [TITLE] --by OWNER`: record that an evidence item of an action was verified.
+//! `plan verify ID [TITLE] --by OWNER [--reject REASON]`: record that an evidence item of an
+//! action was verified, or rejected and why.
 
 use chrono::NaiveDate;
 use clap::Args;
@@ -8,7 +9,7 @@ use super::record::{self, RecordArgs};
 use crate::cli::{GlobalArgs, parse_date};
 use crate::error::{CliError, CliResult};
 use crate::plan::record::Fact;
-use crate::plan::{Action, Evidence, Plan};
+use crate::plan::{Action, Evidence, Plan, Rejection};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -19,9 +20,12 @@ pub struct VerifyArgs {
     /// Who verified it: an owner id
     #[arg(long, value_name = "OWNER")]
     pub by: String,
-    /// When it was verified [default: the as-of date]
+    /// When it was verified (or rejected) [default: the as-of date]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub on: Option<NaiveDate>,
+    /// Reject the item instead, saying why: the action needs other evidence
+    #[arg(long, value_name = "REASON")]
+    pub reject: Option<String>,
     #[command(flatten)]
     pub record: RecordArgs,
 }
@@ -30,18 +34,33 @@ pub fn cmd_verify(global: &GlobalArgs, args: &VerifyArgs) -> CliResult<Outcome> 
     let (store, _) = super::open_synced(global, &[])?;
     let target = record::plan_with_action(&store, global, &args.id)?;
     let on = args.on.unwrap_or_else(|| global.as_of());
+    if args.reject.as_deref().is_some_and(|r| r.trim().is_empty()) {
+        return Err(CliError::input("--reject needs a reason"));
+    }
     record::record(global, &args.record, store, &target, |plan| {
         let action = plan
             .action(&args.id)
             .ok_or_else(|| super::unknown_id("action", &args.id, &[]))?;
         check_owner(plan, &args.by)?;
         let item = chosen_item(action, args.title.as_deref())?;
-        Ok(vec![Fact::Verification {
-            action: action.id.clone(),
-            date: item.date,
-            title: item.title.clone(),
-            by: args.by.clone(),
-            on,
+        Ok(vec![match &args.reject {
+            Some(reason) => Fact::Rejection {
+                action: action.id.clone(),
+                date: item.date,
+                title: item.title.clone(),
+                rejection: Rejection {
+                    by: args.by.clone(),
+                    on,
+                    reason: reason.clone(),
+                },
+            },
+            None => Fact::Verification {
+                action: action.id.clone(),
+                date: item.date,
+                title: item.title.clone(),
+                by: args.by.clone(),
+                on,
+            },
         }])
     })
 }
@@ -65,7 +84,8 @@ fn check_owner(plan: &Plan, id: &str) -> CliResult<()> {
 /// The evidence item to verify: the one whose title contains `title` (any case), or, without a
 /// title, the only unverified one.
 fn chosen_item<'a>(action: &'a Action, title: Option<&str>) -> CliResult<&'a Evidence> {
-    let unverified = |e: &&Evidence| e.verified_by.is_none();
+    // Neither verified nor rejected: an item still to be looked at.
+    let unverified = |e: &&Evidence| e.verified_by.is_none() && e.rejection.is_none();
     let candidates: Vec<&Evidence> = match title {
         Some(title) => {
             let wanted = title.to_lowercase();
@@ -87,6 +107,13 @@ fn chosen_item<'a>(action: &'a Action, title: Option<&str>) -> CliResult<&'a Evi
                 .map(|d| format!(" on {d}"))
                 .unwrap_or_default()
         ))),
+        [one] if one.rejection.is_some() => Err(CliError::input(format!(
+            "the evidence \"{}\" of {} is already {}; record the new evidence with `plan evidence {} TITLE`",
+            one.title,
+            action.id,
+            state(one),
+            action.id
+        ))),
         [one] => Ok(one),
         [] => Err(CliError::input(match title {
             Some(title) => format!(
@@ -99,7 +126,7 @@ fn chosen_item<'a>(action: &'a Action, title: Option<&str>) -> CliResult<&'a Evi
                 action.id, action.id
             ),
             None => format!(
-                "every evidence item of {} is already verified{}",
+                "every evidence item of {} is already verified or rejected{}",
                 action.id,
                 listing(action.evidence.iter())
             ),
@@ -122,17 +149,21 @@ fn chosen_item<'a>(action: &'a Action, title: Option<&str>) -> CliResult<&'a Evi
 /// The items, one per line, for an error message.
 fn listing<'a>(items: impl Iterator<Item = &'a Evidence>) -> String {
     let lines: Vec<String> = items
-        .map(|e| {
-            let state = match (&e.verified_by, e.verified_on) {
-                (Some(by), Some(on)) => format!("verified by {by} on {on}"),
-                _ => "not verified".to_string(),
-            };
-            format!("\n  {} \"{}\" ({state})", e.date, e.title)
-        })
+        .map(|e| format!("\n  {} \"{}\" ({})", e.date, e.title, state(e)))
         .collect();
     if lines.is_empty() {
         String::new()
     } else {
         format!(":{}", lines.concat())
+    }
+}
+
+/// Where an evidence item stands: "verified by qa on 2016-01-20", "rejected by qa on ...: why",
+/// "not verified".
+fn state(e: &Evidence) -> String {
+    match (&e.verified_by, e.verified_on, &e.rejection) {
+        (Some(by), Some(on), _) => format!("verified by {by} on {on}"),
+        (_, _, Some(r)) => format!("rejected by {} on {}: {}", r.by, r.on, r.reason),
+        _ => "not verified".to_string(),
     }
 }

@@ -78,16 +78,24 @@ fn record_fact(doc: &mut DocumentMut, fact: &Fact) -> Result<(), EditError> {
             by,
             on,
         } => {
-            let is_it = |entry: &dyn toml_edit::TableLike| {
-                entry.get("title").and_then(|t| t.as_str()) == Some(title.as_str())
-                    && values::date_of(entry) == Some(*date)
-                    && !entry.contains_key("verified_by")
-            };
             let fields: Fields = vec![
                 ("verified_by", toml_string(by)),
                 ("verified_on", toml_date(*on)?),
             ];
-            document::add_to_entry(doc, ACTIONS, action, "evidence", is_it, fields)
+            add_to_open_evidence(doc, action, *date, title, fields)
+        }
+        Fact::Rejection {
+            action,
+            date,
+            title,
+            rejection,
+        } => {
+            let fields: Fields = vec![
+                ("rejected_by", toml_string(&rejection.by)),
+                ("rejected_on", toml_date(rejection.on)?),
+                ("reason", toml_string(&rejection.reason)),
+            ];
+            add_to_open_evidence(doc, action, *date, title, fields)
         }
         Fact::Reading { measure, reading } => {
             let fields: Fields = vec![
@@ -97,6 +105,24 @@ fn record_fact(doc: &mut DocumentMut, fact: &Fact) -> Result<(), EditError> {
             document::add_entry(doc, MEASURES, measure, "readings", reading.date, fields)
         }
     }
+}
+
+/// Adds `fields` to the action's evidence item with this date and title that is neither verified
+/// nor rejected yet.
+fn add_to_open_evidence(
+    doc: &mut DocumentMut,
+    action: &str,
+    date: chrono::NaiveDate,
+    title: &str,
+    fields: Fields,
+) -> Result<(), EditError> {
+    let is_it = |entry: &dyn toml_edit::TableLike| {
+        entry.get("title").and_then(|t| t.as_str()) == Some(title)
+            && values::date_of(entry) == Some(date)
+            && !entry.contains_key("verified_by")
+            && !entry.contains_key("rejected_by")
+    };
+    document::add_to_entry(doc, ACTIONS, action, "evidence", is_it, fields)
 }
 
 /// The edited text, read back and found to say exactly what was meant.

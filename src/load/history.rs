@@ -103,25 +103,35 @@ fn dated_before_start(action: &Action, at: &ActionSpans, diags: &mut Vec<Diagnos
     }
 }
 
-/// Evidence verified before its own date: verified before it existed.
+/// Evidence verified or rejected before its own date: looked at before it existed.
 fn verified_before_dated(action: &Action, at: &ActionSpans, diags: &mut Vec<Diagnostic>) {
     for (evidence, spans) in action.evidence.iter().zip(&at.evidence) {
-        let (Some(on), Some(span)) = (evidence.verified_on, &spans.verified_on) else {
-            continue;
-        };
-        if on < evidence.date {
-            diags.push(
-                Diagnostic::warning(
-                    format!(
-                        "this evidence item of action `{}` is verified on {on}, before its own date {}",
-                        action.id, evidence.date
-                    ),
-                    span.clone(),
-                )
-                .with_label("verified before it existed")
-                .with_related(spans.date.clone(), "the evidence is dated here")
-                .with_help("check both dates"),
-            );
+        let looked_at = [
+            ("verified", evidence.verified_on, &spans.verified_on),
+            (
+                "rejected",
+                evidence.rejection.as_ref().map(|r| r.on),
+                &spans.rejected_on,
+            ),
+        ];
+        for (what, on, span) in looked_at {
+            let (Some(on), Some(span)) = (on, span) else {
+                continue;
+            };
+            if on < evidence.date {
+                diags.push(
+                    Diagnostic::warning(
+                        format!(
+                            "this evidence item of action `{}` is {what} on {on}, before its own date {}",
+                            action.id, evidence.date
+                        ),
+                        span.clone(),
+                    )
+                    .with_label(format!("{what} before it existed"))
+                    .with_related(spans.date.clone(), "the evidence is dated here")
+                    .with_help("check both dates"),
+                );
+            }
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct EvidenceSpans {
     pub date: Span,
     pub verified_by: Option<Span>,
     pub verified_on: Option<Span>,
+    pub rejected_by: Option<Span>,
+    pub rejected_on: Option<Span>,
+    pub reason: Option<Span>,
 }
 
 #[derive(Debug, Default)]
@@ -106,7 +109,16 @@ const ACTION_KEYS: &[&str] = &[
     "evidence",
 ];
 const UPDATE_KEYS: &[&str] = &["date", "status", "rag", "note", "due"];
-const EVIDENCE_KEYS: &[&str] = &["date", "title", "link", "verified_by", "verified_on"];
+const EVIDENCE_KEYS: &[&str] = &[
+    "date",
+    "title",
+    "link",
+    "verified_by",
+    "verified_on",
+    "rejected_by",
+    "rejected_on",
+    "reason",
+];
 const MEASURE_KEYS: &[&str] = &[
     "id",
     "title",
@@ -384,11 +396,27 @@ impl Reader<'_, '_> {
         let link = f.opt_str("link", d);
         let verified_by = f.opt_str("verified_by", d);
         let verified_on = f.opt_date("verified_on", d);
+        let rejected_by = f.opt_str("rejected_by", d);
+        let rejected_on = f.opt_date("rejected_on", d);
+        let reason = f.opt_str("reason", d);
+        let span_of = |l: &Option<Located<_>>| l.as_ref().map(|l| l.span.clone());
         let spans = EvidenceSpans {
             header: span,
             date: f.span_of("date"),
             verified_by: verified_by.as_ref().map(|l| l.span.clone()),
             verified_on: verified_on.as_ref().map(|l| l.span.clone()),
+            rejected_by: rejected_by.as_ref().map(|l| l.span.clone()),
+            rejected_on: span_of(&rejected_on),
+            reason: reason.as_ref().map(|l| l.span.clone()),
+        };
+        // A rejection counts only whole; a part of one is an error (see validate.rs).
+        let rejection = match (rejected_by, rejected_on, reason) {
+            (Some(by), Some(on), Some(reason)) => Some(Rejection {
+                by: by.value,
+                on: on.value,
+                reason: reason.value,
+            }),
+            _ => None,
         };
         let evidence = Evidence {
             date: date?.value,
@@ -396,6 +424,7 @@ impl Reader<'_, '_> {
             link: value(link),
             verified_by: value(verified_by),
             verified_on: value(verified_on),
+            rejection,
         };
         Some((evidence, spans))
     }

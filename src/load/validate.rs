@@ -201,6 +201,9 @@ impl<'p> References<'p> {
             if let (Some(by), Some(span)) = (&evidence.verified_by, &es.verified_by) {
                 check(owners, by, span);
             }
+            if let (Some(rejection), Some(span)) = (&evidence.rejection, &es.rejected_by) {
+                check(owners, &rejection.by, span);
+            }
         }
     }
 }
@@ -355,6 +358,73 @@ fn check_updates_and_evidence(
             ),
             _ => {}
         }
+        check_rejection(evidence, es, diags);
+    }
+}
+
+/// A rejection is whole (`rejected_by`, `rejected_on` and `reason`) or it is not one; and an item
+/// is verified or rejected, not both.
+fn check_rejection(
+    evidence: &crate::plan::Evidence,
+    es: &super::read::EvidenceSpans,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let parts = [
+        ("rejected_by", &es.rejected_by),
+        ("rejected_on", &es.rejected_on),
+        ("reason", &es.reason),
+    ];
+    let given: Vec<&str> = parts
+        .iter()
+        .filter(|(_, span)| span.is_some())
+        .map(|(key, _)| *key)
+        .collect();
+    let missing: Vec<&str> = parts
+        .iter()
+        .filter(|(_, span)| span.is_none())
+        .map(|(key, _)| *key)
+        .collect();
+    if let (false, Some((key, Some(span)))) = (
+        missing.is_empty() || given.is_empty(),
+        parts.iter().find(|(_, span)| span.is_some()),
+    ) {
+        diags.push(
+            Diagnostic::error(
+                format!(
+                    "a rejection needs `rejected_by`, `rejected_on` and `reason`: `{key}` is given without `{}`",
+                    missing.join("` and `")
+                ),
+                span.clone(),
+            )
+            .with_label("part of a rejection")
+            .with_help(format!(
+                "say who rejected the evidence \"{}\", when, and why",
+                evidence.title
+            )),
+        );
+    }
+    if let (Some(rejection), Some(span)) = (&evidence.rejection, &es.reason)
+        && rejection.reason.trim().is_empty()
+    {
+        diags.push(
+            Diagnostic::error("a rejection needs a reason saying why", span.clone())
+                .with_label("blank reason")
+                .with_help(format!(
+                    "say what the evidence \"{}\" lacks, so that its owner knows what to bring",
+                    evidence.title
+                )),
+        );
+    }
+    if let (Some(verified), Some(rejected)) = (&es.verified_by, &es.rejected_by) {
+        diags.push(
+            Diagnostic::error(
+                "this evidence item is both verified and rejected",
+                rejected.clone(),
+            )
+            .with_label("rejected here")
+            .with_related(verified.clone(), "verified here")
+            .with_help("an item is one or the other; record new evidence for a second look"),
+        );
     }
 }
 

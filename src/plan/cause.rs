@@ -233,6 +233,39 @@ mod tests {
     }
 
     #[test]
+    fn rejected_evidence_is_worse_and_new_evidence_only_awaits_verification() {
+        let mut a = action("2016-12-31", &[("2016-05-15", Status::Done, None)]);
+        a.evidence.push(Evidence {
+            date: d("2016-05-15"),
+            title: "Audit of one team".into(),
+            link: None,
+            verified_by: None,
+            verified_on: None,
+            rejection: Some(crate::plan::Rejection {
+                by: "qa".into(),
+                on: d("2016-06-10"),
+                reason: "One team of five".into(),
+            }),
+        });
+        assert_eq!(
+            change(&a, "2016-05-31", "2016-06-30"),
+            Some((Amber, Red, EvidenceRejected, Worse))
+        );
+        a.evidence.push(Evidence {
+            date: d("2016-07-05"),
+            title: "Audit of all teams".into(),
+            link: None,
+            verified_by: None,
+            verified_on: None,
+            rejection: None,
+        });
+        assert_eq!(
+            change(&a, "2016-06-30", "2016-07-31"),
+            Some((Red, Amber, AwaitingVerification, Neither))
+        );
+    }
+
+    #[test]
     fn done_without_verified_evidence_is_awaiting_verification() {
         let a = action("2016-12-31", &[("2016-06-15", Status::Done, None)]);
         assert_eq!(
@@ -250,6 +283,7 @@ mod tests {
             link: None,
             verified_by: Some("qa".into()),
             verified_on: Some(d("2016-07-10")),
+            rejection: None,
         });
         assert_eq!(
             change(&a, "2016-05-31", "2016-07-31"),
@@ -276,6 +310,7 @@ mod tests {
             link: None,
             verified_by: Some("qa".into()),
             verified_on: Some(d("2016-03-05")),
+            rejection: None,
         });
         assert_eq!(
             change(&a, "2016-05-31", "2016-06-30"),

@@ -228,6 +228,12 @@ pub fn evidence_text(e: &Evidence) -> String {
     if let (Some(by), Some(on)) = (&e.verified_by, e.verified_on) {
         text.push_str(&format!(" (verified by {by} on {on})"));
     }
+    if let Some(r) = &e.rejection {
+        text.push_str(&format!(
+            " (rejected by {} on {}: {})",
+            r.by, r.on, r.reason
+        ));
+    }
     text
 }
 

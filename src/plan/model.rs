@@ -178,6 +178,16 @@ pub struct Evidence {
     pub link: Option<String>,
     pub verified_by: Option<String>,
     pub verified_on: Option<NaiveDate>,
+    /// Checked and found wanting: the action needs other evidence.
+    pub rejection: Option<Rejection>,
+}
+
+/// Who rejected an evidence item, when, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub by: String,
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

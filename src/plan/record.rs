@@ -24,6 +24,13 @@ pub enum Fact {
         by: String,
         on: NaiveDate,
     },
+    /// Marks that evidence item as rejected, and why.
+    Rejection {
+        action: String,
+        date: NaiveDate,
+        title: String,
+        rejection: Rejection,
+    },
     /// A reading of a measure.
     Reading { measure: String, reading: Reading },
 }
@@ -35,6 +42,7 @@ impl Fact {
             Fact::Update { update, .. } => update.date,
             Fact::Evidence { evidence, .. } => evidence.date,
             Fact::Verification { on, .. } => *on,
+            Fact::Rejection { rejection, .. } => rejection.on,
             Fact::Reading { reading, .. } => reading.date,
         }
     }
@@ -59,14 +67,21 @@ pub fn apply(plan: &mut Plan, fact: &Fact) -> bool {
             by,
             on,
         } => plan_action(plan, action)
-            .and_then(|a| {
-                a.evidence
-                    .iter_mut()
-                    .find(|e| e.date == *date && e.title == *title && e.verified_by.is_none())
-            })
+            .and_then(|a| a.evidence.iter_mut().find(|e| is_open(e, *date, title)))
             .is_some_and(|e| {
                 e.verified_by = Some(by.clone());
                 e.verified_on = Some(*on);
+                true
+            }),
+        Fact::Rejection {
+            action,
+            date,
+            title,
+            rejection,
+        } => plan_action(plan, action)
+            .and_then(|a| a.evidence.iter_mut().find(|e| is_open(e, *date, title)))
+            .is_some_and(|e| {
+                e.rejection = Some(rejection.clone());
                 true
             }),
         Fact::Reading { measure, reading } => plan
@@ -78,6 +93,15 @@ pub fn apply(plan: &mut Plan, fact: &Fact) -> bool {
                 true
             }),
     }
+}
+
+/// The evidence item with this date and title, if it is neither verified nor rejected yet: the
+/// one a verification or a rejection is about.
+fn is_open(evidence: &Evidence, date: NaiveDate, title: &str) -> bool {
+    evidence.date == date
+        && evidence.title == title
+        && evidence.verified_by.is_none()
+        && evidence.rejection.is_none()
 }
 
 fn plan_action<'p>(plan: &'p mut Plan, id: &str) -> Option<&'p mut Action> {
@@ -153,6 +177,10 @@ pub enum Change {
         by: String,
         on: NaiveDate,
     },
+    Rejection {
+        title: String,
+        rejection: Rejection,
+    },
     Reading {
         date: NaiveDate,
         value: f64,
@@ -207,7 +235,8 @@ pub fn describe(before: &Plan, after: &Plan, fact: &Fact, as_of: NaiveDate) -> O
         }
         Fact::Update { action: id, .. }
         | Fact::Evidence { action: id, .. }
-        | Fact::Verification { action: id, .. } => {
+        | Fact::Verification { action: id, .. }
+        | Fact::Rejection { action: id, .. } => {
             let (old, new) = (before.action(id)?, after.action(id)?);
             let change = match fact {
                 Fact::Update { update, .. } => Change::Update {
@@ -229,6 +258,12 @@ pub fn describe(before: &Plan, after: &Plan, fact: &Fact, as_of: NaiveDate) -> O
                     title: title.clone(),
                     by: by.clone(),
                     on: *on,
+                },
+                Fact::Rejection {
+                    title, rejection, ..
+                } => Change::Rejection {
+                    title: title.clone(),
+                    rejection: rejection.clone(),
                 },
                 Fact::Reading { .. } => return None,
             };
@@ -373,6 +408,7 @@ mod tests {
                 link: None,
                 verified_by: None,
                 verified_on: None,
+                rejection: None,
             },
         };
         apply(&mut before, &evidence);

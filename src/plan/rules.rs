@@ -82,6 +82,30 @@ pub fn is_verified_as_of(evidence: &Evidence, as_of: NaiveDate) -> bool {
     evidence.verified_by.is_some() && evidence.verified_on.is_some_and(|on| on <= as_of)
 }
 
+/// Whether the evidence item was rejected by `as_of`.
+pub fn is_rejected_as_of(evidence: &Evidence, as_of: NaiveDate) -> bool {
+    evidence.rejection.as_ref().is_some_and(|r| r.on <= as_of)
+}
+
+/// The latest rejection, when every evidence item of the action visible on `as_of` was rejected
+/// by then: a done action whose evidence was all found wanting has nothing to show for it.
+pub fn evidence_rejected(action: &Action, as_of: NaiveDate) -> Option<&Rejection> {
+    let mut visible = action
+        .evidence
+        .iter()
+        .filter(|e| e.date <= as_of)
+        .peekable();
+    visible.peek()?;
+    let mut latest: Option<&Rejection> = None;
+    for evidence in visible {
+        let rejection = evidence.rejection.as_ref().filter(|r| r.on <= as_of)?;
+        if latest.is_none_or(|l| rejection.on >= l.on) {
+            latest = Some(rejection);
+        }
+    }
+    latest
+}
+
 /// Whether at least one evidence item dated on or before `as_of` is verified as of `as_of`.
 pub fn has_verified_evidence(action: &Action, as_of: NaiveDate) -> bool {
     action
@@ -221,6 +245,7 @@ pub fn rating(action: &Action, as_of: NaiveDate, amber_within_days: u32) -> Rati
     match status_as_of(action, as_of) {
         Status::Dropped => Rating::Dropped,
         Status::Done if has_verified_evidence(action, as_of) => Rating::Blue,
+        Status::Done if evidence_rejected(action, as_of).is_some() => Rating::Red,
         Status::Done => Rating::Amber,
         Status::Blocked => Rating::Red,
         Status::NotStarted | Status::InProgress => {
@@ -250,7 +275,13 @@ pub fn rating_reason(action: &Action, as_of: NaiveDate, amber_within_days: u32) 
         Status::Done if has_verified_evidence(action, as_of) => {
             format!("blue: done on {since} with verified evidence")
         }
-        Status::Done => format!("amber: done on {since} but no verified evidence yet"),
+        Status::Done => match evidence_rejected(action, as_of) {
+            Some(r) => format!(
+                "red: done on {since}, but its evidence was rejected on {}: {}",
+                r.on, r.reason
+            ),
+            None => format!("amber: done on {since} but no verified evidence yet"),
+        },
         Status::Blocked if is_overdue(action, as_of) => {
             format!("red: blocked, {}", past_due_phrase(action, as_of))
         }
@@ -890,6 +921,7 @@ mod tests {
                 link: None,
                 verified_by: verified_by.map(str::to_string),
                 verified_on: verified_on.map(d),
+                rejection: None,
             })
         }
         fn verified(self, date: &str, verified_on: &str) -> Self {
@@ -2004,5 +2036,39 @@ mod tests {
             .map(|(a, done)| (a.id.as_str(), done))
             .collect();
         assert_eq!(queue, [("old", d("2016-02-01")), ("new", d("2016-05-01"))]);
+    }
+
+    #[test]
+    fn a_done_action_whose_evidence_was_all_rejected_is_red_with_the_reason() {
+        let rejected = |date: &str, on: &str, reason: &str| Evidence {
+            date: d(date),
+            title: "Audit".into(),
+            link: None,
+            verified_by: None,
+            verified_on: None,
+            rejection: Some(Rejection {
+                by: "qa".into(),
+                on: d(on),
+                reason: reason.into(),
+            }),
+        };
+        let a = action("a", "2016-06-30")
+            .update("2016-05-01", Status::Done)
+            .with_evidence(rejected(
+                "2016-05-01",
+                "2016-05-20",
+                "Covers one team of five",
+            ));
+        assert_eq!(rating(&a, d("2016-05-19"), AMBER), Rating::Amber);
+        assert_eq!(rating(&a, d("2016-05-20"), AMBER), Rating::Red);
+        assert_eq!(
+            rating_reason(&a, d("2016-06-01"), AMBER),
+            "red: done on 2016-05-01, but its evidence was rejected on 2016-05-20: Covers one team of five"
+        );
+        // New evidence, not yet looked at: waiting for verification again.
+        let resubmitted = a.clone().evidence("2016-06-10", None, None);
+        assert_eq!(rating(&resubmitted, d("2016-06-15"), AMBER), Rating::Amber);
+        let verified = resubmitted.verified("2016-06-12", "2016-06-14");
+        assert_eq!(rating(&verified, d("2016-06-15"), AMBER), Rating::Blue);
     }
 }

@@ -35,15 +35,27 @@ pub fn last_word(row: &AtRiskRow) -> String {
     }
 }
 
-/// "4 done actions await verification, the oldest for 120 days".
+/// "4 done actions await verification, the oldest for 120 days; 1 has had its evidence rejected".
 pub fn queue_summary(queue: &VerificationQueue) -> String {
-    match (queue.count, queue.oldest_days) {
-        (0, _) | (_, None) => "no done action awaits verification".to_string(),
+    let waiting = match (queue.count, queue.oldest_days) {
+        (0, _) | (_, None) => return "no done action awaits verification".to_string(),
         (1, Some(oldest)) => format!("1 done action awaits verification, for {}", days(oldest)),
         (n, Some(oldest)) => format!(
             "{} await verification, the oldest for {}",
             plural(n, "done action"),
             days(oldest)
         ),
+    };
+    let rejected = queue
+        .actions
+        .iter()
+        .filter(|a| a.rejected.is_some())
+        .count();
+    match (rejected, queue.count) {
+        (0, _) => waiting,
+        (1, 1) => format!("{waiting}; its evidence was rejected"),
+        (r, n) if r == n => format!("{waiting}; the evidence of all of them was rejected"),
+        (1, _) => format!("{waiting}; 1 has had its evidence rejected"),
+        (r, _) => format!("{waiting}; {r} have had their evidence rejected"),
     }
 }

@@ -46,6 +46,10 @@ pub fn line(recorded: &Recorded) -> String {
             "{} evidence \"{title}\" verified by {by} on {on}",
             recorded.subject
         ),
+        Change::Rejection { title, rejection } => format!(
+            "{} evidence \"{title}\" rejected by {} on {}: {}",
+            recorded.subject, rejection.by, rejection.on, rejection.reason
+        ),
         Change::Reading { date, value, unit } => {
             // "21.5 children", but "89%".
             let unit = match unit.as_deref() {

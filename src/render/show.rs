@@ -96,7 +96,12 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         let check = match (&e.verified_by, e.verified_on, e.verified) {
             (Some(by), Some(on), true) => format!("verified by {by} on {on}"),
             (Some(by), Some(on), false) => format!("to be verified by {by} on {on}"),
-            _ => "not verified".to_string(),
+            _ => match (&e.rejected_by, e.rejected_on, &e.reason, e.rejected) {
+                (Some(by), Some(on), Some(reason), true) => {
+                    format!("rejected by {by} on {on}: {reason}")
+                }
+                _ => "not verified".to_string(),
+            },
         };
         let link = e
             .link
@@ -164,6 +169,9 @@ struct FactCsv<'a> {
     text: Text<'a>,
     verified_by: Text<'a>,
     verified_on: Option<NaiveDate>,
+    rejected_by: Text<'a>,
+    rejected_on: Option<NaiveDate>,
+    reason: Text<'a>,
 }
 
 /// One row per dated fact: updates, evidence and the store's history.
@@ -187,6 +195,9 @@ pub fn csv(r: &ShowReport) -> String {
         text: (&e.title).into(),
         verified_by: e.verified_by.as_ref().into(),
         verified_on: e.verified_on,
+        rejected_by: e.rejected_by.as_ref().into(),
+        rejected_on: e.rejected_on,
+        reason: e.reason.as_ref().into(),
         ..fact("evidence")
     });
     let history = r.history.iter().map(|h| FactCsv {

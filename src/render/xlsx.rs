@@ -293,6 +293,9 @@ fn evidence(sheet: &mut Worksheet, board: &BoardWorkbook, f: &Formats) -> Result
         "Link",
         "Verified by",
         "Verified on",
+        "Rejected by",
+        "Rejected on",
+        "Reason",
     ];
     let rows: Vec<Vec<Cell>> = board
         .evidence
@@ -306,10 +309,13 @@ fn evidence(sheet: &mut Worksheet, board: &BoardWorkbook, f: &Formats) -> Result
                 optional(e.link.clone(), text),
                 optional(e.verified_by.clone(), text),
                 optional(e.verified_on, Cell::Date),
+                optional(e.rejected_by.clone(), text),
+                optional(e.rejected_on, Cell::Date),
+                optional(e.reason.clone(), text),
             ]
         })
         .collect();
-    table(sheet, &headings, &rows, &[1, 3], f)
+    table(sheet, &headings, &rows, &[1, 3, 9], f)
 }
 
 fn updates(sheet: &mut Worksheet, board: &BoardWorkbook, f: &Formats) -> Result<(), XlsxError> {

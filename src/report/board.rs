@@ -57,6 +57,10 @@ pub struct EvidenceRow {
     /// The verifier's name, when verified as of the date.
     pub verified_by: Option<String>,
     pub verified_on: Option<NaiveDate>,
+    /// The name of who rejected it, when rejected as of the date.
+    pub rejected_by: Option<String>,
+    pub rejected_on: Option<NaiveDate>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +94,7 @@ impl BoardWorkbook {
                     .verified_on
                     .filter(|on| *on <= as_of)
                     .zip(e.verified_by.as_ref());
+                let rejected = e.rejection.as_ref().filter(|r| r.on <= as_of);
                 EvidenceRow {
                     action: a.id.clone(),
                     action_title: a.title.clone(),
@@ -98,6 +103,9 @@ impl BoardWorkbook {
                     link: e.link.clone(),
                     verified_by: verified.map(|(_, by)| plan.owner_name(by)),
                     verified_on: verified.map(|(on, _)| on),
+                    rejected_by: rejected.map(|r| plan.owner_name(&r.by)),
+                    rejected_on: rejected.map(|r| r.on),
+                    reason: rejected.map(|r| r.reason.clone()),
                 }
             })
             .collect();

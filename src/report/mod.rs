@@ -247,6 +247,17 @@ pub struct VerificationRow {
     pub waiting_days: i64,
     /// Evidence items dated on or before the as-of date.
     pub evidence: usize,
+    /// When every one of them was rejected: the latest rejection; null otherwise.
+    pub rejected: Option<RejectionRow>,
+}
+
+/// Who rejected evidence, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RejectionRow {
+    pub by: String,
+    pub by_name: String,
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 /// The verification queue, oldest first.
@@ -270,6 +281,12 @@ impl VerificationQueue {
                 done_date: done,
                 waiting_days: (as_of - done).num_days(),
                 evidence: a.evidence.iter().filter(|e| e.date <= as_of).count(),
+                rejected: rules::evidence_rejected(a, as_of).map(|r| RejectionRow {
+                    by: r.by.clone(),
+                    by_name: plan.owner_name(&r.by),
+                    on: r.on,
+                    reason: r.reason.clone(),
+                }),
             })
             .collect();
         VerificationQueue {

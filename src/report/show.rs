@@ -71,6 +71,12 @@ pub struct EvidenceRow {
     pub verified_on: Option<NaiveDate>,
     /// Verified as of the report's date.
     pub verified: bool,
+    pub rejected_by: Option<String>,
+    pub rejected_on: Option<NaiveDate>,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// Rejected as of the report's date.
+    pub rejected: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,6 +168,10 @@ impl ShowReport {
                     verified_by: e.verified_by.clone(),
                     verified_on: e.verified_on,
                     verified: rules::is_verified_as_of(e, as_of),
+                    rejected_by: e.rejection.as_ref().map(|r| r.by.clone()),
+                    rejected_on: e.rejection.as_ref().map(|r| r.on),
+                    reason: e.rejection.as_ref().map(|r| r.reason.clone()),
+                    rejected: rules::is_rejected_as_of(e, as_of),
                 })
                 .collect(),
             measures: action

@@ -180,16 +180,21 @@ fn load_actions(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Action>>
     )?;
     let mut evidence = grouped(
         conn,
-        "SELECT action_id, date, title, link, verified_by, verified_on FROM evidence
-         WHERE plan_id = ?1 ORDER BY action_id, position",
+        "SELECT action_id, date, title, link, verified_by, verified_on, rejected_by, rejected_on, reason
+         FROM evidence WHERE plan_id = ?1 ORDER BY action_id, position",
         plan_id,
         |r| {
+            let rejection = match (r.get(6)?, r.get(7)?, r.get(8)?) {
+                (Some(by), Some(on), Some(reason)) => Some(Rejection { by, on, reason }),
+                _ => None,
+            };
             Ok(Evidence {
                 date: r.get(1)?,
                 title: r.get(2)?,
                 link: r.get(3)?,
                 verified_by: r.get(4)?,
                 verified_on: r.get(5)?,
+                rejection,
             })
         },
     )?;

@@ -80,8 +80,9 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut evidence = tx.prepare_cached(
-        "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on,
+             rejected_by, rejected_on, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for (i, a) in plan.actions.iter().enumerate() {
         action.execute(params![
@@ -127,7 +128,10 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
                 e.title,
                 e.link,
                 e.verified_by,
-                e.verified_on
+                e.verified_on,
+                e.rejection.as_ref().map(|r| &r.by),
+                e.rejection.as_ref().map(|r| r.on),
+                e.rejection.as_ref().map(|r| &r.reason),
             ])?;
         }
     }

@@ -649,13 +649,23 @@ fn verification(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         .actions
         .iter()
         .map(|v| {
+            let evidence = match &v.rejected {
+                Some(r) => format!(
+                    "{}<span class=\"sub\">all rejected: {} on {}: {}</span>",
+                    v.evidence,
+                    esc(&r.by_name),
+                    date(r.on),
+                    esc(&r.reason)
+                ),
+                None => v.evidence.to_string(),
+            };
             vec![
                 esc(&v.id),
                 esc(&v.title),
                 esc(&v.owner_name),
                 date(v.done_date),
                 days(v.waiting_days),
-                v.evidence.to_string(),
+                evidence,
             ]
         })
         .collect();
@@ -665,7 +675,7 @@ fn verification(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         ("owner", "w-owner"),
         ("done", "w-date"),
         ("waiting", "w-short"),
-        ("evidence items", "w-num"),
+        ("evidence items", "w-wide"),
     ];
     section(out, "Awaiting verification", &head, &rows)
 }
@@ -984,7 +994,13 @@ mod tests {
             owner_name: evil(),
             done_date: day,
             waiting_days: 3,
-            evidence: 0,
+            evidence: 1,
+            rejected: Some(crate::report::RejectionRow {
+                by: evil(),
+                by_name: evil(),
+                on: day,
+                reason: evil(),
+            }),
         });
         for m in &mut r.measures {
             let measure = &mut m.measure;

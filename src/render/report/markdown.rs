@@ -297,13 +297,20 @@ fn verification(out: &mut Markdown, r: &MonthlyReport) {
             .actions
             .iter()
             .map(|v| {
+                let evidence = match &v.rejected {
+                    Some(r) => format!(
+                        "{}, all rejected: {} on {}: {}",
+                        v.evidence, r.by_name, r.on, r.reason
+                    ),
+                    None => v.evidence.to_string(),
+                };
                 vec![
                     v.id.clone(),
                     v.title.clone(),
                     v.owner_name.clone(),
                     v.done_date.to_string(),
                     days(v.waiting_days),
-                    v.evidence.to_string(),
+                    evidence,
                 ]
             })
             .collect(),
