@@ -23,8 +23,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # A fresh store, so the report reflects plans/ exactly.
-rm -f /tmp/png.db
-cargo run --release --locked -- --db /tmp/png.db report --month 2016-06 -o /tmp/sunderland-2016-06.html
+cargo run --release --locked -- --db "$work/plan.db" report --month 2016-06 -o "$work/sunderland-2016-06.html"
 
 # Kill the browser if it hangs (timeout is GNU coreutils; run without it where it is missing).
 limit=()
@@ -32,6 +31,6 @@ if command -v timeout >/dev/null 2>&1; then limit=(timeout 60); fi
 ${limit[@]+"${limit[@]}"} "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
   --user-data-dir="$work/profile" --window-size=1240,1754 \
-  --screenshot="$PWD/docs/report.png" "file:///tmp/sunderland-2016-06.html"
+  --screenshot="$PWD/docs/report.png" "file://$work/sunderland-2016-06.html"
 
 echo "wrote docs/report.png ($(wc -c <docs/report.png) bytes)"

@@ -636,7 +636,7 @@ fn priorities(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         ("id", "w-id"),
         ("priority and the recommendation it answers", ""),
         ("done", "w-short"),
-        ("overdue", "w-num"),
+        ("overdue", "w-short"),
         ("at risk", "w-num"),
         ("worst", "w-chip"),
     ];
