@@ -20,7 +20,9 @@ set -euo pipefail
 
 dir="${1:-plans}"
 grace="${2:-0}"
-store="$(mktemp -d)/plan.db"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+store="$work/plan.db"
 
 if [[ -n "${PLAN_BIN:-}" ]]; then
   plan=("$PLAN_BIN")
@@ -31,4 +33,5 @@ else
   plan=(cargo run --quiet --release --locked --manifest-path "$manifest" --)
 fi
 
+# Not `exec`: the trap must run to remove the throwaway store.
 "${plan[@]}" --db "$store" --plans "$dir" overdue --grace "$grace" --format github
