@@ -6,8 +6,12 @@ use chrono::NaiveDate;
 use super::csv::Text;
 use crate::report::records::ActionRecord;
 
-/// One row per action; the plan column only when the records come from several plans.
+/// One row per action; the plan column only when the records come from several plans. No
+/// records is a sentence, not a header over nothing.
 pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> String {
+    if records.is_empty() {
+        return "No actions match.\n".to_string();
+    }
     let mut header = vec![
         "id", "action", "owner", "due", "status", "rating", "overdue",
     ];
