@@ -237,3 +237,35 @@ pub fn csv(r: &ShowReport) -> String {
     });
     super::csv::to_string(updates.chain(evidence).chain(history))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::owner;
+
+    #[test]
+    fn the_owner_is_named_once_with_what_the_role_adds() {
+        let name = "Director of Children's Social Care";
+        assert_eq!(
+            owner(
+                name,
+                "dcsc",
+                Some("Director of Children's Social Care (interim until July)")
+            ),
+            "Director of Children's Social Care (dcsc) — interim until July"
+        );
+        assert_eq!(owner(name, "dcsc", Some(name)), format!("{name} (dcsc)"));
+        assert_eq!(owner(name, "dcsc", None), format!("{name} (dcsc)"));
+        assert_eq!(
+            owner(
+                "Leader of the Council",
+                "leader",
+                Some("Leader of the Council, for the Cabinet")
+            ),
+            "Leader of the Council (leader) — for the Cabinet"
+        );
+        assert_eq!(
+            owner("Head of HR", "hr", Some("Workforce lead")),
+            "Head of HR (hr) — Workforce lead"
+        );
+    }
+}

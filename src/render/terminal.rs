@@ -463,6 +463,75 @@ mod tests {
         assert_eq!(sparkline(&[]), "");
     }
 
+    fn at(width: u16) -> Terminal {
+        Terminal {
+            color: false,
+            width: Some(width),
+        }
+    }
+
+    fn widest(text: &str) -> usize {
+        text.lines()
+            .map(textwrap::core::display_width)
+            .max()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_table_too_wide_leaves_out_columns_in_the_order_given() {
+        let mut table = at(60)
+            .table(&["id", "title", "first out", "second out"], &[1])
+            .dropping(&[2, 3]);
+        table.add_row([
+            TableCell::new("P1"),
+            TableCell::new("A title long enough to wrap over several lines of the table"),
+            TableCell::new("x".repeat(30)),
+            TableCell::new("y".repeat(20)),
+        ]);
+        let text = table.render();
+        assert!(widest(&text) <= 60, "{text}");
+        assert!(
+            !text.contains("first out") && text.contains("second out"),
+            "{text}"
+        );
+        assert!(text.contains("yyyyyyyyyyyyyyyyyyyy"), "kept whole: {text}");
+    }
+
+    #[test]
+    fn cells_wrap_at_spaces_and_fall_back_to_their_narrow_form() {
+        let mut table = at(60).table(&["id", "title", "due", "status"], &[1]);
+        table.add_row([
+            TableCell::new("P1"),
+            TableCell::new("Step-up and step-down protocol between early help and social care"),
+            TableCell::new("2016-01-31 (was 2015-12-31)").or_narrow("2016-01-31\n(was 2015-12-31)"),
+            TableCell::new("in-progress"),
+        ]);
+        table.add_row([
+            TableCell::new("P2"),
+            TableCell::new("word ".repeat(20)),
+            TableCell::new("2016-02-29"),
+            TableCell::new("not-started"),
+        ]);
+        let text = table.render();
+        assert!(widest(&text) <= 60, "{text}");
+        assert!(
+            text.contains("Step-up") && text.contains("step-down"),
+            "{text}"
+        );
+        assert!(text.contains("(was 2015-12-31)"), "{text}");
+        assert!(!text.contains("2016-01-31 (was"), "the narrow form: {text}");
+    }
+
+    #[test]
+    fn prose_wraps_between_words_only() {
+        let text = at(60).wrap(
+            &format!("Evidence  {}", "a-long-hyphenated-name ".repeat(4)),
+            10,
+        );
+        assert!(widest(&text) <= 60, "{text}");
+        assert_eq!(text.matches("a-long-hyphenated-name").count(), 4, "{text}");
+    }
+
     #[test]
     fn bars_clamp_and_round() {
         assert_eq!(bar(0.5, 4), "██░░");
