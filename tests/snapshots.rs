@@ -50,31 +50,162 @@ fn without_timestamps(text: &str) -> String {
     out
 }
 
+/// The widths every terminal screen is snapshotted at: the narrowest we lay out for, a classic
+/// terminal, and a wide one.
+const WIDTHS: [usize; 3] = [60, 80, 120];
+
+/// The terminal screens under test, each named as its snapshots are.
+const SCREENS: [(&str, &[&str]); 6] = [
+    ("status", &["status"]),
+    ("list", &["list"]),
+    ("overdue", &["overdue"]),
+    // A revised deadline, evidence, two linked measures and the history in the store.
+    ("show-P4.5", &["show", "P4.5"]),
+    // A revised deadline, evidence and a dependency.
+    ("show-P2.2", &["show", "P2.2"]),
+    ("owners", &["owners"]),
+];
+
+fn snapshot(name: &str, args: &[&str]) {
+    for width in WIDTHS {
+        insta::assert_snapshot!(format!("{name}-{width}"), screen(&width.to_string(), args));
+    }
+}
+
 #[test]
 fn status() {
-    insta::assert_snapshot!("status-120", screen("120", &["status"]));
-    insta::assert_snapshot!("status-80", screen("80", &["status"]));
+    snapshot("status", &["status"]);
 }
 
 #[test]
 fn show() {
-    // A revised deadline, evidence, two linked measures and the history in the store.
-    insta::assert_snapshot!("show-P4.5-120", screen("120", &["show", "P4.5"]));
-    insta::assert_snapshot!("show-P4.5-80", screen("80", &["show", "P4.5"]));
-    // A revised deadline, evidence and a dependency.
-    insta::assert_snapshot!("show-P2.2-80", screen("80", &["show", "P2.2"]));
+    snapshot("show-P4.5", &["show", "P4.5"]);
+    snapshot("show-P2.2", &["show", "P2.2"]);
 }
 
 #[test]
 fn list() {
-    insta::assert_snapshot!("list-120", screen("120", &["list"]));
-    insta::assert_snapshot!("list-80", screen("80", &["list"]));
+    snapshot("list", &["list"]);
+}
+
+#[test]
+fn overdue() {
+    snapshot("overdue", &["overdue"]);
 }
 
 #[test]
 fn owners() {
-    insta::assert_snapshot!("owners-120", screen("120", &["owners"]));
-    insta::assert_snapshot!("owners-80", screen("80", &["owners"]));
+    snapshot("owners", &["owners"]);
+}
+
+#[test]
+fn every_line_fits_the_width() {
+    for (name, args) in SCREENS {
+        for width in WIDTHS {
+            let text = screen(&width.to_string(), args);
+            for line in text.lines() {
+                let shown = textwrap::core::display_width(line);
+                assert!(
+                    shown <= width,
+                    "{name} at {width}: a line of {shown} columns:\n{line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_word_or_date_is_broken_across_lines() {
+    for (name, args) in SCREENS {
+        for width in WIDTHS {
+            let text = screen(&width.to_string(), args);
+            for word in text.split(|c: char| c.is_whitespace() || "│┆┌┐└┘├┤─╞╪╡═┬┴".contains(c))
+            {
+                assert!(
+                    !word.ends_with('-'),
+                    "{name} at {width}: a word broken at a hyphen: {word:?}\n{text}"
+                );
+                let digits_then_dash =
+                    word.trim_start_matches('(')
+                        .split_once('-')
+                        .is_some_and(|(year, _)| {
+                            year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+                        });
+                if digits_then_dash {
+                    assert!(
+                        has_whole_date(word),
+                        "{name} at {width}: a date broken: {word:?}\n{text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `2016-09-30`, possibly inside other characters.
+fn has_whole_date(word: &str) -> bool {
+    word.as_bytes().windows(10).any(|w| {
+        w.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+    })
+}
+
+#[test]
+fn every_title_in_a_listing_reads_whole_at_every_width() {
+    let store = Store::new();
+    let out = run(store
+        .plan(Path::new("plans"), AS_OF)
+        .args(["list", "--format", "json"]));
+    let listing: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let titles: std::collections::HashMap<&str, &str> = listing["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["title"].as_str().unwrap()))
+        .collect();
+    for width in WIDTHS {
+        let text = screen(&width.to_string(), &["list"]);
+        let rows = table_rows(&text);
+        assert_eq!(rows.len(), titles.len(), "one row per action at {width}");
+        for (id, title) in rows {
+            assert_eq!(titles[id.as_str()], title, "at {width}");
+        }
+    }
+}
+
+/// The id and the action column of each row of a table of actions, the lines of a cell joined
+/// with spaces: a row starts where the id column is not empty.
+fn table_rows(text: &str) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with('│')) {
+        let cells: Vec<&str> = line.trim_matches('│').split('┆').map(str::trim).collect();
+        match (cells[0], rows.last_mut()) {
+            ("id", _) => {}
+            ("", Some((_, title))) => {
+                if !cells[1].is_empty() {
+                    title.push(' ');
+                    title.push_str(cells[1]);
+                }
+            }
+            (id, _) => rows.push((id.to_string(), cells[1].to_string())),
+        }
+    }
+    rows
+}
+
+#[test]
+fn an_empty_listing_says_so() {
+    let store = Store::new();
+    let out = run(store
+        .plan(Path::new("plans"), AS_OF)
+        .args(["list", "--owner", "nobody"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "No actions match.\n");
+    let none_overdue = run(store.plan(Path::new("plans"), "2015-08-01").arg("overdue"));
+    assert_eq!(none_overdue.code, 0, "{}", none_overdue.stderr);
+    assert_eq!(none_overdue.stdout, "No actions match.\n");
 }
 
 #[test]

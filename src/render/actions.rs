@@ -6,8 +6,12 @@ use chrono::NaiveDate;
 use super::csv::Text;
 use crate::report::records::ActionRecord;
 
-/// One row per action; the plan column only when the records come from several plans.
+/// One row per action; the plan column only when the records come from several plans. No
+/// records is a sentence, not a header over nothing.
 pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> String {
+    if records.is_empty() {
+        return "No actions match.\n".to_string();
+    }
     let mut header = vec![
         "id", "action", "owner", "due", "status", "rating", "overdue",
     ];
@@ -19,12 +23,19 @@ pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> Str
     } else {
         vec![1, 2]
     };
-    let mut table = t.table(&header, &wrapping);
+    // Least important first: the status (the rating says more), the days overdue (the due date
+    // says when), the owner, the rating, the due date.
+    let dropping: Vec<usize> = [4, 6, 2, 5, 3]
+        .into_iter()
+        .map(|c| if several_plans { c + 1 } else { c })
+        .collect();
+    let mut table = t.table(&header, &wrapping).dropping(&dropping);
     for r in records {
         let due = if r.slippage_days == 0 {
-            r.due.to_string()
+            TableCell::new(r.due)
         } else {
-            format!("{} (was {})", r.due, r.original_due)
+            TableCell::new(format!("{} (was {})", r.due, r.original_due))
+                .or_narrow(format!("{}\n(was {})", r.due, r.original_due))
         };
         let overdue = match r.days_overdue {
             0 => String::new(),
@@ -34,7 +45,7 @@ pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> Str
             TableCell::new(&r.id),
             TableCell::new(&r.title),
             TableCell::new(&r.owner_name),
-            TableCell::new(due),
+            due,
             TableCell::new(r.status),
             t.rating_cell(Some(r.rating)),
             TableCell::new(overdue).right(),

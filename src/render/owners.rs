@@ -10,7 +10,11 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
         header.insert(0, "plan");
     }
     let wrapping: Vec<usize> = if several_plans { vec![1] } else { vec![0] };
-    let mut table = t.table(&header, &wrapping);
+    let dropping: Vec<usize> = [5, 4, 2]
+        .into_iter()
+        .map(|c| if several_plans { c + 1 } else { c })
+        .collect();
+    let mut table = t.table(&header, &wrapping).dropping(&dropping);
     let number = |n: usize| TableCell::new(n).right();
     for r in rows {
         let overdue = if r.overdue > 0 {

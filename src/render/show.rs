@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::status::figure;
-use super::terminal::{Screen, Terminal, rating_style};
+use super::terminal::{Screen, Terminal, rag_style, rating_style};
+use anstyle::Style;
 use chrono::NaiveDate;
 
 use super::csv::Text;
@@ -11,19 +12,16 @@ use crate::report::show::ShowReport;
 
 pub fn text(r: &ShowReport, t: &Terminal) -> String {
     let mut out = t.screen();
-    out.bold(&r.id);
-    let _ = write!(out, " ");
-    out.bold(&r.title);
+    let heading = format!("{} {}", r.id, r.title);
+    out.highlighted(&t.wrap(&heading, 2), &heading, Style::new().bold());
     let _ = writeln!(out);
-    out.dim(&format!("plan {} · {}:{}", r.plan, r.file, r.line));
+    out.dim(&t.wrap(&format!("plan {} · {}:{}", r.plan, r.file, r.line), 2));
     let _ = writeln!(out);
-    let _ = writeln!(out, "Priority   {} {}", r.priority, r.priority_title);
-    let role = r
-        .owner_role
-        .as_deref()
-        .map(|role| format!(", {role}"))
-        .unwrap_or_default();
-    let _ = writeln!(out, "Owner      {} ({}{role})", r.owner_name, r.owner);
+    let field = |label: &str, text: &str| t.wrap(&format!("{label:<11}{text}"), 11);
+    let priority = format!("{} {}", r.priority, r.priority_title);
+    let _ = writeln!(out, "{}", field("Priority", &priority));
+    let owner = owner(&r.owner_name, &r.owner, r.owner_role.as_deref());
+    let _ = writeln!(out, "{}", field("Owner", &owner));
     let _ = writeln!(out, "Status     {} as of {}", r.status, r.as_of);
     out.highlighted(
         &t.wrap(&format!("Rating     {}", r.rating_reason), 11),
@@ -75,7 +73,8 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         } else {
             ""
         };
-        let _ = writeln!(out, "  {} {} ({}){flag}", d.id, d.title, d.status);
+        let line = format!("  {} {} ({}){flag}", d.id, d.title, d.status);
+        let _ = writeln!(out, "{}", t.wrap(&line, 4));
     }
     section(&mut out, "Updates", r.updates.is_empty());
     for u in &r.updates {
@@ -120,20 +119,19 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
             (Some(v), Some(d)) => format!("{} on {d}", figure(v)),
             _ => "no reading yet".to_string(),
         };
-        let _ = write!(
-            out,
-            "  {} {}: {latest}, target {} (",
+        let rating = m.rating.map_or("—", |rag| rag.as_str());
+        let line = format!(
+            "  {} {}: {latest}, target {} ({rating})",
             m.id,
             m.title,
             figure(m.target)
         );
+        let marked = format!("({rating})");
         match m.rating {
-            Some(rag) => out.rag(rag),
-            None => {
-                let _ = write!(out, "—");
-            }
+            Some(rag) => out.highlighted(&t.wrap(&line, 4), &marked, rag_style(rag)),
+            None => out.highlighted(&t.wrap(&line, 4), "", Style::new()),
         }
-        let _ = writeln!(out, ")");
+        let _ = writeln!(out);
     }
     section(&mut out, "History in the store", r.history.is_empty());
     for h in &r.history {
@@ -147,6 +145,31 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
         let _ = writeln!(out, "{}", t.wrap(&format!("  {}  {what}", h.synced_at), 24));
     }
     out.into_string()
+}
+
+/// The owner's name and id, then what the role adds to the name: the role is often the name
+/// again with a remark after it, and saying the name twice hides the remark.
+fn owner(name: &str, id: &str, role: Option<&str>) -> String {
+    let named = format!("{name} ({id})");
+    let Some(role) = role.map(str::trim) else {
+        return named;
+    };
+    let adds = match role.strip_prefix(name) {
+        Some(rest) => {
+            let rest = rest
+                .trim_start_matches([',', ';', ':', ' ', '-', '—'])
+                .trim();
+            rest.strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .unwrap_or(rest)
+        }
+        None => role,
+    };
+    if adds.is_empty() {
+        named
+    } else {
+        format!("{named} — {adds}")
+    }
 }
 
 fn section(out: &mut Screen, title: &str, empty: bool) {
@@ -213,4 +236,36 @@ pub fn csv(r: &ShowReport) -> String {
         ..fact("history")
     });
     super::csv::to_string(updates.chain(evidence).chain(history))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner;
+
+    #[test]
+    fn the_owner_is_named_once_with_what_the_role_adds() {
+        let name = "Director of Children's Social Care";
+        assert_eq!(
+            owner(
+                name,
+                "dcsc",
+                Some("Director of Children's Social Care (interim until July)")
+            ),
+            "Director of Children's Social Care (dcsc) — interim until July"
+        );
+        assert_eq!(owner(name, "dcsc", Some(name)), format!("{name} (dcsc)"));
+        assert_eq!(owner(name, "dcsc", None), format!("{name} (dcsc)"));
+        assert_eq!(
+            owner(
+                "Leader of the Council",
+                "leader",
+                Some("Leader of the Council, for the Cabinet")
+            ),
+            "Leader of the Council (leader) — for the Cabinet"
+        );
+        assert_eq!(
+            owner("Head of HR", "hr", Some("Workforce lead")),
+            "Head of HR (hr) — Workforce lead"
+        );
+    }
 }

@@ -2,31 +2,32 @@
 
 use std::fmt::Write;
 
+use anstyle::Style;
+
 use super::phrases::{deadline, last_word, queue_summary};
 use super::terminal::{Screen, TableCell, Terminal, bar, rating_style, sparkline};
 use crate::plan::rules::Rating;
 use crate::plan::words::days;
 use crate::report::status::StatusReport;
 
-const BAR_WIDTH: usize = 30;
-
 pub fn text(r: &StatusReport, t: &Terminal) -> String {
     let mut out = t.screen();
-    header(&mut out, r);
+    header(&mut out, r, t);
     progress(&mut out, r, t);
     sections(&mut out, r, t);
     out.into_string()
 }
 
-fn header(out: &mut Screen, r: &StatusReport) {
+fn header(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let p = &r.plan;
-    out.bold(&p.title);
-    let _ = writeln!(out, " — {}", p.organisation);
+    let title = t.wrap(&format!("{} — {}", p.title, p.organisation), 2);
+    out.highlighted(&title, &p.title, Style::new().bold());
+    let _ = writeln!(out);
     let mut who = format!("plan {}", p.id);
     if let Some(c) = &p.commissioner {
         who.push_str(&format!(" · commissioner {c}"));
     }
-    out.dim(&who);
+    out.dim(&t.wrap(&who, 2));
     let _ = writeln!(out);
     let inspection = match (
         &p.inspection_body,
@@ -44,7 +45,7 @@ fn header(out: &mut Screen, r: &StatusReport) {
         Some(j) => format!("target: {j} by {}", p.target),
         None => format!("target date {}", p.target),
     };
-    let _ = writeln!(out, "{inspection} → {target}");
+    let _ = writeln!(out, "{}", t.wrap(&format!("{inspection} → {target}"), 2));
     let _ = writeln!(
         out,
         "As of {}: day {} of {} ({:.0}% of the time)\n",
@@ -67,7 +68,7 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = writeln!(
         out,
         "Done      {}  {} of {} actions ({:.0}%)",
-        bar(r.actual, BAR_WIDTH),
+        bar(r.actual, t.bar_width()),
         a.done,
         a.total,
         r.actual * 100.0
@@ -75,14 +76,14 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = writeln!(
         out,
         "Planned   {}  {} due by now ({:.0}%)",
-        bar(share(a.planned), BAR_WIDTH),
+        bar(share(a.planned), t.bar_width()),
         a.planned,
         r.planned * 100.0
     );
     let _ = writeln!(
         out,
         "Time      {}  {:.0}% elapsed",
-        bar(r.time_elapsed, BAR_WIDTH),
+        bar(r.time_elapsed, t.bar_width()),
         r.time_elapsed * 100.0
     );
     let verdict = if r.on_track {
@@ -90,8 +91,11 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     } else {
         Rating::Red
     };
-    let _ = write!(out, "Verdict   ");
-    out.styled(rating_style(verdict), &r.verdict);
+    out.highlighted(
+        &t.wrap(&format!("Verdict   {}", r.verdict), 10),
+        &r.verdict,
+        rating_style(verdict),
+    );
     let _ = writeln!(out);
     if !r.behind_actions.is_empty() {
         let ids: Vec<&str> = r.behind_actions.iter().map(|b| b.id.as_str()).collect();
@@ -135,33 +139,37 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
             10
         )
     );
-    let _ = write!(out, "Ratings ");
-    for (count, rating) in [
+    let ratings = [
         (r.rag.blue, Rating::Blue),
         (r.rag.green, Rating::Green),
         (r.rag.amber, Rating::Amber),
         (r.rag.red, Rating::Red),
-    ] {
-        let _ = write!(out, "  {count} ");
-        out.rating(rating);
+    ];
+    let mut line = "Ratings ".to_string();
+    for (count, rating) in ratings {
+        line.push_str(&format!("  {count} {}", rating.as_str()));
     }
     if a.dropped > 0 {
-        let _ = write!(out, "  ({} dropped)", a.dropped);
+        line.push_str(&format!("  ({} dropped)", a.dropped));
     }
     if a.overdue > 0 {
-        let _ = write!(out, "  · {} overdue", a.overdue);
+        line.push_str(&format!("  · {} overdue", a.overdue));
     }
+    let colours = ratings.map(|(_, rating)| (rating.as_str(), rating_style(rating)));
+    out.highlights(&t.wrap(&line, 10), &colours);
     let _ = writeln!(out);
 }
 
 fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     heading(out, "Priorities");
-    let mut table = t.table(
-        &[
-            "id", "priority", "actions", "done", "overdue", "at risk", "worst",
-        ],
-        &[1],
-    );
+    let mut table = t
+        .table(
+            &[
+                "id", "priority", "actions", "done", "overdue", "at risk", "worst",
+            ],
+            &[1],
+        )
+        .dropping(&[5, 2, 3]);
     for p in &r.priorities {
         table.add_row([
             TableCell::new(&p.id),
@@ -179,17 +187,20 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     if r.measures.is_empty() {
         let _ = writeln!(out, "none");
     } else {
-        let mut table = t.table(
-            &[
-                "measure", "baseline", "latest", "expected", "target", "progress", "rating",
-                "trend",
-            ],
-            &[0, 2],
-        );
+        let mut table = t
+            .table(
+                &[
+                    "measure", "baseline", "latest", "expected", "target", "progress", "rating",
+                    "trend",
+                ],
+                &[0],
+            )
+            .dropping(&[7, 3, 1, 5, 4]);
         for m in &r.measures {
             let latest = match (m.latest, m.latest_date) {
-                (Some(v), Some(d)) => format!("{} ({d})", figure(v)),
-                _ => "no reading yet".to_string(),
+                (Some(v), Some(d)) => TableCell::new(format!("{} ({d})", figure(v)))
+                    .or_narrow(format!("{}\n({d})", figure(v))),
+                _ => TableCell::new("no reading yet").or_narrow("no\nreading\nyet"),
             };
             let progress = m
                 .progress
@@ -197,7 +208,7 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
             table.add_row([
                 TableCell::new(&m.title),
                 TableCell::new(figure(m.baseline)).right(),
-                TableCell::new(latest),
+                latest,
                 TableCell::new(figure(m.expected)).right(),
                 TableCell::new(figure(m.target)).right(),
                 TableCell::new(progress).right(),
@@ -212,17 +223,19 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     if r.at_risk.is_empty() {
         let _ = writeln!(out, "none");
     } else {
-        let mut table = t.table(
-            &[
-                "id",
-                "action",
-                "owner",
-                "status",
-                "when",
-                "latest from the owner",
-            ],
-            &[1, 2, 5],
-        );
+        let mut table = t
+            .table(
+                &[
+                    "id",
+                    "action",
+                    "owner",
+                    "status",
+                    "when",
+                    "latest from the owner",
+                ],
+                &[1, 2, 5],
+            )
+            .dropping(&[3, 2, 5]);
         for a in &r.at_risk {
             table.add_row([
                 TableCell::new(&a.id),
@@ -240,17 +253,21 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     if r.overdue.is_empty() {
         let _ = writeln!(out, "none");
     } else {
-        let mut table = t.table(
-            &[
-                "id", "action", "owner", "due", "overdue", "slipped", "status",
-            ],
-            &[1, 2, 5],
-        );
+        let mut table = t
+            .table(
+                &[
+                    "id", "action", "owner", "due", "overdue", "slipped", "status",
+                ],
+                &[1, 2],
+            )
+            .dropping(&[5, 6, 4, 2]);
         for o in &r.overdue {
             let slipped = if o.slippage_days == 0 {
-                "—".to_string()
+                TableCell::new("—")
             } else {
-                format!("{:+} days (was {})", o.slippage_days, o.original_due)
+                let days = format!("{:+} days", o.slippage_days);
+                let was = format!("(was {})", o.original_due);
+                TableCell::new(format!("{days} {was}")).or_narrow(format!("{days}\n{was}"))
             };
             table.add_row([
                 TableCell::new(&o.id),
@@ -258,7 +275,7 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
                 TableCell::new(&o.owner_name),
                 TableCell::new(o.due),
                 TableCell::new(days(o.days_overdue)).right(),
-                TableCell::new(slipped),
+                slipped,
                 TableCell::new(o.status),
             ]);
         }
@@ -276,7 +293,9 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     if r.due_soon.is_empty() {
         let _ = writeln!(out, "none");
     } else {
-        let mut table = t.table(&["id", "action", "owner", "due", "in", "status"], &[1, 2]);
+        let mut table = t
+            .table(&["id", "action", "owner", "due", "in", "status"], &[1, 2])
+            .dropping(&[5, 4, 2]);
         for d in &r.due_soon {
             table.add_row([
                 TableCell::new(&d.id),
@@ -291,16 +310,16 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     }
 
     let _ = writeln!(out);
-    out.bold("Next milestone");
-    let _ = write!(out, "  ");
-    let _ = match &r.next_milestone {
-        Some(m) => writeln!(
-            out,
+    let milestone = match &r.next_milestone {
+        Some(m) => format!(
             "{} {} ({}), in {} days",
             m.date, m.title, m.kind, m.days_left
         ),
-        None => writeln!(out, "none"),
+        None => "none".to_string(),
     };
+    let line = t.wrap(&format!("Next milestone  {milestone}"), 16);
+    out.highlighted(&line, "Next milestone", Style::new().bold());
+    let _ = writeln!(out);
 
     if !r.honest_rag.is_empty() {
         heading(out, &format!("Honest RAG ({})", r.honest_rag.len()));
