@@ -128,6 +128,8 @@ fn every_json_document_matches_docs_json_md() {
         ["verification_queue"]
         .clone();
     check("plan status", &status, &shapes);
+    let portfolio = output_in(&fixture("portfolio"), &["status", "--as-of", "2016-07-01"]);
+    check("plan status (portfolio)", &portfolio, &shapes);
     check("plan list", &output(&store, &["list"]), &shapes);
     check("plan overdue", &output(&store, &["overdue"]), &shapes);
     check("plan owners", &output(&store, &["owners"]), &shapes);
