@@ -238,3 +238,10 @@ fn the_monthly_report_matches_docs_json_md() {
     assert_eq!(merged["month_start"], "2016-03-01");
     assert_eq!(merged["month_end"], "2016-03-31");
 }
+
+#[test]
+fn the_portfolio_report_matches_docs_json_md() {
+    let shapes = documented();
+    let report = output_in(&fixture("portfolio"), &["report", "--month", "2016-06"]);
+    check("plan report (portfolio)", &report, &shapes);
+}

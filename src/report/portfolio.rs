@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::monthly::{Month, MonthlyReport};
 use super::{Basis, Forecasts, round3};
 use crate::plan::rules::{self, ActionCounts, Forecast};
 use crate::plan::words::plural;
@@ -143,4 +144,124 @@ fn rows(plans: &[Plan], as_of: NaiveDate) -> Vec<PortfolioRow> {
     let mut rows: Vec<PortfolioRow> = plans.iter().map(|p| PortfolioRow::of(p, as_of)).collect();
     rows.sort_by(PortfolioRow::risk_order);
     rows
+}
+
+/// The portfolio's monthly summary: the table at the end and the start of the month, the plans
+/// whose verdict or forecast moved, and each plan's month. Its JSON form is in docs/json.md.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioMonth {
+    pub schema_version: u32,
+    pub month: String,
+    pub month_label: String,
+    pub month_start: NaiveDate,
+    pub month_end: NaiveDate,
+    /// As of the month's last day, most at risk first.
+    pub at_end: Vec<PortfolioRow>,
+    /// As of the last day of the month before, most at risk first.
+    pub at_start: Vec<PortfolioRow>,
+    /// The plans whose verdict or headline forecast changed during the month, in `at_end` order.
+    pub moved: Vec<MovedRow>,
+    /// Each plan's month, in `at_end` order.
+    pub plans: Vec<PlanMonth>,
+}
+
+/// A plan whose verdict or forecast changed during the month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedRow {
+    pub plan: String,
+    pub organisation: String,
+    pub verdict_start: String,
+    pub verdict_end: String,
+    pub forecast_start: String,
+    pub forecast_end: String,
+    pub forecast_days_after_target_start: Option<i64>,
+    pub forecast_days_after_target_end: Option<i64>,
+    /// `better`, `worse` or `neither`: by the portfolio's risk order (behind by, then forecast).
+    pub direction: &'static str,
+}
+
+/// What happened in one plan during the month (from its own monthly report).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanMonth {
+    pub plan: String,
+    pub organisation: String,
+    pub completed: Vec<String>,
+    pub became_overdue: Vec<String>,
+    pub slipped: Vec<String>,
+    /// The plan's burn-up chart, for the HTML form.
+    #[serde(skip)]
+    pub burn_up: super::monthly::BurnUp,
+}
+
+impl PortfolioMonth {
+    pub fn build(plans: &[Plan], month: Month) -> Self {
+        let at_end = rows(plans, month.last());
+        let at_start = rows(plans, month.before());
+        let start_of = |id: &str| at_start.iter().find(|r| r.plan == id);
+        let moved = at_end
+            .iter()
+            .filter_map(|end| moved(start_of(&end.plan)?, end))
+            .collect();
+        let plans = at_end
+            .iter()
+            .filter_map(|row| plans.iter().find(|p| p.id == row.plan))
+            .map(|plan| plan_month(plan, month))
+            .collect();
+        PortfolioMonth {
+            schema_version: super::SCHEMA_VERSION,
+            month: month.id(),
+            month_label: month.label(),
+            month_start: month.first,
+            month_end: month.last(),
+            at_end,
+            at_start,
+            moved,
+            plans,
+        }
+    }
+}
+
+fn moved(start: &PortfolioRow, end: &PortfolioRow) -> Option<MovedRow> {
+    let forecast_moved = start.forecast_days_after_target != end.forecast_days_after_target
+        || start.lateness().0 != end.lateness().0;
+    if start.verdict == end.verdict && !forecast_moved {
+        return None;
+    }
+    // Only the standing against the plan and the forecast: overdue and red counts are reported
+    // per plan, and ties there do not make a plan better or worse.
+    let standing = |r: &PortfolioRow| (r.behind_by, std::cmp::Reverse(r.ahead_by), r.lateness());
+    let direction = match standing(end).cmp(&standing(start)) {
+        Ordering::Less => "better",
+        Ordering::Greater => "worse",
+        Ordering::Equal => "neither",
+    };
+    Some(MovedRow {
+        plan: end.plan.clone(),
+        organisation: end.organisation.clone(),
+        verdict_start: start.verdict.clone(),
+        verdict_end: end.verdict.clone(),
+        forecast_start: start.forecast.clone(),
+        forecast_end: end.forecast.clone(),
+        forecast_days_after_target_start: start.forecast_days_after_target,
+        forecast_days_after_target_end: end.forecast_days_after_target,
+        direction,
+    })
+}
+
+fn plan_month(plan: &Plan, month: Month) -> PlanMonth {
+    let report = MonthlyReport::build(plan, month);
+    let mut slipped: Vec<String> = Vec::new();
+    for slip in &report.slipped {
+        if !slipped.contains(&slip.id) {
+            slipped.push(slip.id.clone());
+        }
+    }
+    PlanMonth {
+        plan: plan.id.clone(),
+        organisation: plan.organisation.clone(),
+        completed: report.completed.iter().map(|c| c.id.clone()).collect(),
+        became_overdue: report.became_overdue.iter().map(|o| o.id.clone()).collect(),
+        slipped,
+        burn_up: report.burn_up,
+    }
 }
