@@ -265,3 +265,102 @@ fn plan_month(plan: &Plan, month: Month) -> PlanMonth {
         burn_up: report.burn_up,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(plan: &str) -> PortfolioRow {
+        PortfolioRow {
+            plan: plan.to_string(),
+            title: String::new(),
+            organisation: String::new(),
+            judgement: None,
+            target_judgement: None,
+            target: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
+            total: 10,
+            done: 5,
+            actual: 0.5,
+            planned: 0.5,
+            time_elapsed: 0.5,
+            behind_by: 0,
+            ahead_by: 0,
+            on_track: true,
+            verdict: "on track".to_string(),
+            forecast_basis: Basis::SinceStart,
+            forecast_date: None,
+            forecast_days_after_target: Some(0),
+            forecast: String::new(),
+            nothing_remaining: false,
+            red: 0,
+            overdue: 0,
+            awaiting_verification: 0,
+        }
+    }
+
+    fn order(mut rows: Vec<PortfolioRow>) -> Vec<String> {
+        rows.sort_by(PortfolioRow::risk_order);
+        rows.into_iter().map(|r| r.plan).collect()
+    }
+
+    #[test]
+    fn behind_by_most_comes_first_and_ahead_by_most_last() {
+        let behind_1 = PortfolioRow {
+            behind_by: 1,
+            ..row("b1")
+        };
+        let behind_3 = PortfolioRow {
+            behind_by: 3,
+            ..row("b3")
+        };
+        let ahead = PortfolioRow {
+            ahead_by: 2,
+            ..row("ahead")
+        };
+        assert_eq!(
+            order(vec![ahead, row("level"), behind_1, behind_3]),
+            ["b3", "b1", "level", "ahead"]
+        );
+    }
+
+    #[test]
+    fn then_no_forecast_then_the_latest_forecast_and_nothing_remaining_last() {
+        let late = PortfolioRow {
+            forecast_days_after_target: Some(36),
+            ..row("late")
+        };
+        let early = PortfolioRow {
+            forecast_days_after_target: Some(-83),
+            ..row("early")
+        };
+        let none = PortfolioRow {
+            forecast_days_after_target: None,
+            ..row("none")
+        };
+        let done = PortfolioRow {
+            forecast_days_after_target: None,
+            nothing_remaining: true,
+            ..row("done")
+        };
+        assert_eq!(
+            order(vec![done, early, late, none]),
+            ["none", "late", "early", "done"]
+        );
+    }
+
+    #[test]
+    fn then_most_overdue_then_most_red_then_plan_id() {
+        let overdue = PortfolioRow {
+            overdue: 2,
+            ..row("z-overdue")
+        };
+        let red = PortfolioRow {
+            red: 4,
+            ..row("y-red")
+        };
+        assert_eq!(
+            order(vec![row("b"), red, row("a"), overdue]),
+            ["z-overdue", "y-red", "a", "b"]
+        );
+    }
+}
