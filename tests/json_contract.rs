@@ -128,6 +128,8 @@ fn every_json_document_matches_docs_json_md() {
         ["verification_queue"]
         .clone();
     check("plan status", &status, &shapes);
+    let portfolio = output_in(&fixture("portfolio"), &["status", "--as-of", "2016-07-01"]);
+    check("plan status (portfolio)", &portfolio, &shapes);
     check("plan list", &output(&store, &["list"]), &shapes);
     check("plan overdue", &output(&store, &["overdue"]), &shapes);
     check("plan owners", &output(&store, &["owners"]), &shapes);
@@ -235,4 +237,11 @@ fn the_monthly_report_matches_docs_json_md() {
     }
     assert_eq!(merged["month_start"], "2016-03-01");
     assert_eq!(merged["month_end"], "2016-03-31");
+}
+
+#[test]
+fn the_portfolio_report_matches_docs_json_md() {
+    let shapes = documented();
+    let report = output_in(&fixture("portfolio"), &["report", "--month", "2016-06"]);
+    check("plan report (portfolio)", &report, &shapes);
 }

@@ -274,7 +274,7 @@ fn the_dashboard_fits_the_width_it_is_given() {
 }
 
 #[test]
-fn several_plans_need_a_choice() {
+fn several_plans_show_the_portfolio_and_plan_chooses_one() {
     let store = Store::new();
     let out = run(store
         .plan(&fixture("check/same-plan-id/a.toml"), "2016-06-30")
@@ -287,12 +287,12 @@ fn several_plans_need_a_choice() {
     let out = run(store
         .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("status"));
-    assert_eq!(out.code, 2);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("the store holds 2 plans; choose one with --plan: fixture, small"),
+        out.stdout
+            .starts_with("Portfolio of 2 plans, as of 2016-06-30"),
         "{}",
-        out.stderr
+        out.stdout
     );
     let chosen = run(store
         .plan(&fixture("plans/small.toml"), "2016-06-30")

@@ -145,6 +145,27 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
         .ok_or_else(|| CliError::input(format!("no plan `{id}` in the store")))
 }
 
+/// Every plan in the store when it holds several and no `--plan` chose one: the portfolio that
+/// `plan status` and `plan report` then show. `None` when the command is about one plan.
+pub fn portfolio_plans(store: &Store, global: &GlobalArgs) -> CliResult<Option<Vec<Plan>>> {
+    if global.plan.is_some() {
+        return Ok(None);
+    }
+    let summaries = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+    if summaries.len() < 2 {
+        return Ok(None);
+    }
+    let mut plans = Vec::with_capacity(summaries.len());
+    for summary in summaries {
+        if let Some(plan) =
+            store::read::load_plan(&store.conn, &summary.id).map_err(CliError::Store)?
+        {
+            plans.push(plan);
+        }
+    }
+    Ok(Some(plans))
+}
+
 /// `id` when the store has such a plan; otherwise bad input naming the plans it does have.
 pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
     let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;

@@ -1,6 +1,8 @@
 //! `plan report --month YYYY-MM`: the commissioner's monthly summary (built in
 //! report/monthly.rs), as Markdown, HTML, JSON or CSV; `--issue` keeps it in the store as sent,
-//! `--as-issued` gives it back byte for byte, and `--issued` lists what was issued.
+//! `--as-issued` gives it back byte for byte, and `--issued` lists what was issued. With several
+//! plans in the store and no `--plan`, the portfolio's month (report/portfolio.rs), which is not
+//! issued: a board is sent one plan's report.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use crate::error::{CliError, CliResult};
 use crate::render;
 use crate::report::issued;
 use crate::report::monthly::{Month, MonthlyReport};
+use crate::report::portfolio::PortfolioMonth;
 use crate::store::{self, Store};
 
 #[derive(Debug, Args)]
@@ -82,6 +85,15 @@ impl ReportFormat {
             ReportFormat::Csv => render::report::csv(report),
         }
     }
+
+    fn render_portfolio(self, report: &PortfolioMonth) -> String {
+        match self {
+            ReportFormat::Md => render::report::portfolio::markdown(report),
+            ReportFormat::Html => render::report::portfolio::html(report),
+            ReportFormat::Json => render::json::to_string(report),
+            ReportFormat::Csv => render::report::portfolio::csv(report),
+        }
+    }
 }
 
 pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> {
@@ -99,6 +111,15 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
     let Some(month) = args.month else {
         return list_issued(global, &store, format);
     };
+    if let Some(plans) = super::portfolio_plans(&store, global)? {
+        if args.issue || args.as_issued {
+            return Err(CliError::input(
+                "reports are issued one plan at a time; choose one with --plan",
+            ));
+        }
+        let report = PortfolioMonth::build(&plans, month);
+        return write_out(args, format.render_portfolio(&report).as_bytes());
+    }
     let plan = super::chosen_plan(&store, global)?;
     let latest = store::issued::latest(&store, &plan.id, &month.id()).map_err(CliError::Store)?;
     if args.as_issued {

@@ -9,6 +9,7 @@ use super::Outcome;
 use crate::cli::GlobalArgs;
 use crate::error::CliResult;
 use crate::render;
+use crate::report::portfolio::Portfolio;
 use crate::report::status::StatusReport;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,17 @@ pub enum StatusFormat {
 
 pub fn cmd_status(global: &GlobalArgs, args: &StatusArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
+    if let Some(plans) = super::portfolio_plans(&store, global)? {
+        let portfolio = Portfolio::build(&plans, global.as_of());
+        let text = match args.format {
+            StatusFormat::Table => {
+                render::portfolio::text(&portfolio, &render::Terminal::for_stdout(global.color))
+            }
+            StatusFormat::Json => render::json::to_string(&portfolio),
+        };
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        return Ok(Outcome::Success);
+    }
     let plan = super::chosen_plan(&store, global)?;
     let report = StatusReport::build(&plan, global.as_of());
     let text = match args.format {

@@ -40,6 +40,7 @@ pub mod convert;
 pub mod csv;
 pub mod owners;
 pub mod phrases;
+pub mod portfolio;
 pub mod record;
 pub mod report;
 pub mod show;

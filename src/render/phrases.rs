@@ -2,6 +2,7 @@
 //! at-risk action, the verification queue and a share the same way.
 
 use crate::plan::words::{days, plural};
+use crate::report::portfolio::PortfolioRow;
 use crate::report::{AtRiskRow, VerificationQueue};
 
 /// A share as a whole percentage; "—" when it is not a number.
@@ -57,5 +58,26 @@ pub fn queue_summary(queue: &VerificationQueue) -> String {
         (r, n) if r == n => format!("{waiting}; the evidence of all of them was rejected"),
         (1, _) => format!("{waiting}; 1 has had its evidence rejected"),
         (r, _) => format!("{waiting}; {r} have had their evidence rejected"),
+    }
+}
+
+/// The headline forecast against the target, short: "+36 days" late, "83 days early", "on
+/// target", "all done", or "no forecast".
+pub fn forecast_short(row: &PortfolioRow) -> String {
+    match (row.nothing_remaining, row.forecast_days_after_target) {
+        (true, _) => "all done".to_string(),
+        (false, Some(0)) => "on target".to_string(),
+        (false, Some(late)) if late > 0 => format!("+{}", days(late)),
+        (false, Some(early)) => format!("{} early", days(-early)),
+        (false, None) => "no forecast".to_string(),
+    }
+}
+
+/// "inadequate → good by 2017-07-24"; without a target judgement, "inadequate → 2017-07-24".
+pub fn judgements(row: &PortfolioRow) -> String {
+    let from = row.judgement.map(|j| format!("{j} ")).unwrap_or_default();
+    match row.target_judgement {
+        Some(to) => format!("{from}→ {to} by {}", row.target),
+        None => format!("{from}→ {}", row.target),
     }
 }

@@ -6,6 +6,7 @@ pub mod board;
 pub mod issued;
 pub mod monthly;
 pub mod owners;
+pub mod portfolio;
 pub mod records;
 pub mod show;
 pub mod status;

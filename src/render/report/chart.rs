@@ -59,9 +59,15 @@ impl Frame {
 }
 
 pub(super) fn burn_up(out: &mut String, b: &BurnUp) -> fmt::Result {
+    burn_up_titled(out, "Burn-up chart", b)
+}
+
+/// The burn-up chart under the heading `title` (plan text, escaped here).
+pub(super) fn burn_up_titled(out: &mut String, title: &str, b: &BurnUp) -> fmt::Result {
     writeln!(
         out,
-        "<section class=\"chart burnup\">\n<h2>Burn-up chart</h2>"
+        "<section class=\"chart burnup\">\n<h2>{}</h2>",
+        super::html::esc(title)
     )?;
     let Some(f) = Frame::new(b) else {
         return writeln!(out, "<p class=\"none\">None.</p>\n</section>");

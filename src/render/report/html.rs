@@ -92,7 +92,7 @@ fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     writeln!(out, "</body>\n</html>")
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 @page { size: A4; margin: 15mm; }
 * { box-sizing: border-box; }
 html { font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif;
@@ -413,7 +413,7 @@ fn progress_bars(out: &mut String, r: &MonthlyReport) -> fmt::Result {
 // ---- Tables ------------------------------------------------------------------------------------
 
 /// A table of already-escaped cells, or "None." when there are no rows.
-fn table(out: &mut String, head: &[(&str, &str)], rows: &[Vec<String>]) -> fmt::Result {
+pub(super) fn table(out: &mut String, head: &[(&str, &str)], rows: &[Vec<String>]) -> fmt::Result {
     if rows.is_empty() {
         return writeln!(out, "<p class=\"none\">None.</p>");
     }
@@ -429,7 +429,7 @@ fn table(out: &mut String, head: &[(&str, &str)], rows: &[Vec<String>]) -> fmt::
     writeln!(out, "</tbody>\n</table>")
 }
 
-fn section(
+pub(super) fn section(
     out: &mut String,
     title: &str,
     head: &[(&str, &str)],

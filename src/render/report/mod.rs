@@ -5,6 +5,7 @@
 mod chart;
 pub mod html;
 pub mod markdown;
+pub mod portfolio;
 
 use chrono::NaiveDate;
 

@@ -1,0 +1,59 @@
+//! The portfolio for a terminal: one row per plan, the plans most at risk first.
+
+use std::fmt::Write;
+
+use super::phrases::{forecast_short, judgements, percent};
+use super::terminal::{TableCell, Terminal};
+use crate::plan::words::plural;
+use crate::report::portfolio::{Portfolio, PortfolioRow};
+
+pub fn text(p: &Portfolio, t: &Terminal) -> String {
+    let mut out = t.screen();
+    out.bold(&format!(
+        "Portfolio of {}, as of {}",
+        plural(p.plans.len(), "plan"),
+        p.as_of
+    ));
+    let _ = writeln!(
+        out,
+        "\nmost at risk first; plan status --plan ID shows one plan's dashboard\n"
+    );
+    out.table(&table(&p.plans, t));
+    out.into_string()
+}
+
+/// The portfolio table, one row per plan in the order given.
+pub fn table(rows: &[PortfolioRow], t: &Terminal) -> super::terminal::Table {
+    let mut table = t.table(
+        &[
+            "organisation",
+            "plan",
+            "judgement → target",
+            "done",
+            "planned",
+            "time",
+            "verdict",
+            "forecast",
+            "red",
+            "overdue",
+            "verify",
+        ],
+        &[0, 2, 6],
+    );
+    for r in rows {
+        table.add_row([
+            TableCell::new(&r.organisation),
+            TableCell::new(&r.plan),
+            TableCell::new(judgements(r)),
+            TableCell::new(percent(r.actual)).right(),
+            TableCell::new(percent(r.planned)).right(),
+            TableCell::new(percent(r.time_elapsed)).right(),
+            TableCell::new(r.verdict.clone()),
+            TableCell::new(forecast_short(r)).right(),
+            TableCell::new(r.red).right(),
+            TableCell::new(r.overdue).right(),
+            TableCell::new(r.awaiting_verification).right(),
+        ]);
+    }
+    table
+}
