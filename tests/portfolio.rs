@@ -279,3 +279,24 @@ fn plan_text_in_the_portfolio_report_is_escaped_and_neutralised() {
     let csv = report("csv");
     assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
 }
+
+#[test]
+fn the_portfolio_fits_narrow_terminals_keeping_plan_verdict_and_forecast() {
+    for width in [60usize, 80] {
+        let out = run(Store::new()
+            .plan(&fixture("portfolio"), AS_OF)
+            .env("COLUMNS", width.to_string())
+            .arg("status"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for line in out.stdout.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{width}: {line:?} is {} wide",
+                line.chars().count()
+            );
+        }
+        for kept in ["plan", "verdict", "forecast", "southmoor", "91 days early"] {
+            assert!(out.stdout.contains(kept), "{width}: {kept}\n{}", out.stdout);
+        }
+    }
+}

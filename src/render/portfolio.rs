@@ -16,7 +16,11 @@ pub fn text(p: &Portfolio, t: &Terminal) -> String {
     ));
     let _ = writeln!(
         out,
-        "\nmost at risk first; plan status --plan ID shows one plan's dashboard\n"
+        "\n{}\n",
+        t.wrap(
+            "most at risk first; plan status --plan ID shows one plan's dashboard",
+            0
+        )
     );
     out.table(&table(&p.plans, t));
     out.into_string()
@@ -24,22 +28,25 @@ pub fn text(p: &Portfolio, t: &Terminal) -> String {
 
 /// The portfolio table, one row per plan in the order given.
 pub fn table(rows: &[PortfolioRow], t: &Terminal) -> super::terminal::Table {
-    let mut table = t.table(
-        &[
-            "organisation",
-            "plan",
-            "judgement → target",
-            "done",
-            "planned",
-            "time",
-            "verdict",
-            "forecast",
-            "red",
-            "overdue",
-            "verify",
-        ],
-        &[0, 2, 6],
-    );
+    let mut table = t
+        .table(
+            &[
+                "organisation",
+                "plan",
+                "judgement → target",
+                "done",
+                "planned",
+                "time",
+                "verdict",
+                "forecast",
+                "red",
+                "overdue",
+                "verify",
+            ],
+            &[0, 2, 6],
+        )
+        // On a narrow screen the plan, its progress, verdict, forecast and overdue count stay.
+        .dropping(&[5, 4, 2, 10, 8, 0, 3]);
     for r in rows {
         table.add_row([
             TableCell::new(&r.organisation),
