@@ -15,6 +15,7 @@ pub mod reading;
 pub mod readings;
 pub mod record;
 pub mod report;
+pub mod schema;
 pub mod show;
 pub mod status;
 pub mod update;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Init(args) => init::cmd_init(global, &args),
         Command::Check(args) => check::cmd_check(global, &args),
         Command::Completions(args) => completions::cmd_completions(&args),
+        Command::Schema(args) => schema::cmd_schema(&args),
         Command::Import(args) => import::cmd_import(global, &args),
         Command::Status(args) => status::cmd_status(global, &args),
         Command::List(args) => list::cmd_list(global, &args),
