@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod man;
 pub mod overdue;
 pub mod owners;
 pub mod reading;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Check(args) => check::cmd_check(global, &args),
         Command::Completions(args) => completions::cmd_completions(&args),
         Command::Schema(args) => schema::cmd_schema(&args),
+        Command::Man(args) => man::cmd_man(&args),
         Command::Import(args) => import::cmd_import(global, &args),
         Command::Status(args) => status::cmd_status(global, &args),
         Command::List(args) => list::cmd_list(global, &args),
