@@ -97,6 +97,24 @@ fn the_committed_schema_is_what_plan_schema_prints() {
 }
 
 #[test]
+fn schema_with_output_writes_the_same_schema_to_a_file_and_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.schema.json");
+    std::fs::write(&path, "{}").unwrap();
+    Command::cargo_bin("plan")
+        .unwrap()
+        .args(["schema", "-o"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        plan::schema::plan_schema_json()
+    );
+}
+
+#[test]
 fn the_schema_is_draft_2020_12_and_refuses_unknown_keys_everywhere() {
     let schema = schema();
     assert_eq!(
