@@ -91,6 +91,10 @@ pub enum Command {
     Export(commands::export::ExportArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
+    /// Print the JSON Schema of the plan file format, for editors to check plan files with
+    Schema(commands::schema::SchemaArgs),
+    /// Print the manual page, or write every command's page into a folder
+    Man(commands::man::ManArgs),
 }
 
 /// A date as plan files write them. TOML dates have years 0000 to 9999, so a date outside them

@@ -10,5 +10,6 @@ pub mod load;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod spreadsheet;
 pub mod store;

@@ -13,6 +13,7 @@ use plan::commands::{self, Outcome};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    clap_complete::CompleteEnv::with_factory(commands::completions::completing_command).complete();
     let cli = Cli::parse();
     match commands::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

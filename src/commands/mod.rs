@@ -9,12 +9,14 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod man;
 pub mod overdue;
 pub mod owners;
 pub mod reading;
 pub mod readings;
 pub mod record;
 pub mod report;
+pub mod schema;
 pub mod show;
 pub mod status;
 pub mod update;
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> CliResult<Outcome> {
         Command::Init(args) => init::cmd_init(global, &args),
         Command::Check(args) => check::cmd_check(global, &args),
         Command::Completions(args) => completions::cmd_completions(&args),
+        Command::Schema(args) => schema::cmd_schema(&args),
+        Command::Man(args) => man::cmd_man(&args),
         Command::Import(args) => import::cmd_import(global, &args),
         Command::Status(args) => status::cmd_status(global, &args),
         Command::List(args) => list::cmd_list(global, &args),

@@ -1,6 +1,7 @@
 //! The SQLite store: what the plan files were at each sync, an audit trail of every change, and
 //! the queries the reading commands run. Schema in `schema.rs`, documented in docs/store.md.
 
+pub mod ids;
 pub mod issued;
 pub mod read;
 pub mod schema;
