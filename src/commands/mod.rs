@@ -135,7 +135,7 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
             return Err(CliError::input(format!(
                 "the store holds {} plans; choose one with --plan: {}",
                 ids.len(),
-                ids.join(", ")
+                crate::plan::words::abbreviated(&ids, 8)
             )));
         }
     };
@@ -152,13 +152,7 @@ pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
         return Ok(id.to_string());
     }
     let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-    let suggestion = crate::load::fields::closest(id, &ids)
-        .map(|c| format!("; did you mean `{c}`?"))
-        .unwrap_or_default();
-    Err(CliError::input(format!(
-        "no plan `{id}` in the store (plans: {}){suggestion}",
-        ids.join(", ")
-    )))
+    Err(unknown_id("plan", id, &ids))
 }
 
 /// Bad input naming an id that does not exist: the known ids close to it, or, when none is

@@ -52,7 +52,7 @@ pub fn cmd_show(global: &GlobalArgs, args: &ShowArgs) -> CliResult<Outcome> {
                 "action `{}` is in {} plans; choose one with --plan: {}",
                 args.id,
                 ids.len(),
-                ids.join(", ")
+                crate::plan::words::abbreviated(&ids, 8)
             )));
         }
     };

@@ -5,11 +5,13 @@ use super::terminal::{TableCell, Terminal};
 use crate::report::owners::OwnerRow;
 
 pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
-    let mut header = vec!["owner", "open", "blocked", "overdue", "due soon", "done"];
+    let mut header = vec![
+        "id", "owner", "open", "blocked", "overdue", "due soon", "done",
+    ];
     if several_plans {
         header.insert(0, "plan");
     }
-    let wrapping: Vec<usize> = if several_plans { vec![1] } else { vec![0] };
+    let wrapping: Vec<usize> = if several_plans { vec![2] } else { vec![1] };
     let mut table = t.table(&header, &wrapping);
     let number = |n: usize| TableCell::new(n).right();
     for r in rows {
@@ -19,6 +21,7 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
             number(r.overdue)
         };
         let mut row = vec![
+            TableCell::new(&r.owner),
             TableCell::new(&r.name),
             number(r.open),
             number(r.blocked),
