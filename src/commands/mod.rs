@@ -86,36 +86,93 @@ impl GlobalArgs {
 /// Opens the store and brings it up to date with `roots` (the `--plans` path by default). When a
 /// plan file is invalid, its diagnostics are printed as `plan check` prints them and nothing is
 /// written. The command's queries then read one snapshot of the store (`Store::read_snapshot`).
+/// A store that ends up holding no plan is bad input: there is nothing to report on.
 pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
-    open_synced_reading(global, roots, Reading::Changed)
+    let (store, report) = open_synced_reading(global, roots, Reading::Changed)?;
+    if store::read::plan_summaries(&store.conn)
+        .map_err(CliError::Store)?
+        .is_empty()
+    {
+        return Err(no_plans_in(plan_roots(global, roots)));
+    }
+    Ok((store, report))
 }
 
-/// `open_synced`, reading the plan files that `reading` says.
+/// `open_synced`, reading the plan files that `reading` says, and content with no plans.
 pub fn open_synced_reading(
     global: &GlobalArgs,
     roots: &[PathBuf],
     reading: Reading,
 ) -> CliResult<(Store, SyncReport)> {
-    let mut store = Store::open(&global.db_path()).map_err(CliError::Store)?;
-    let roots = if roots.is_empty() {
-        std::slice::from_ref(&global.plans)
-    } else {
-        roots
-    };
+    let roots = plan_roots(global, roots);
+    if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
+        return Err(no_such_plans(missing));
+    }
+    let db = global.db_path();
+    if std::fs::symlink_metadata(&db).is_err() {
+        // The store is created only once there is something valid to put in it, so that a
+        // mistaken first run leaves nothing behind.
+        let files = crate::load::load_all(roots);
+        if files.is_empty() {
+            return Err(no_plans_in(roots));
+        }
+        if check::Tally::of(&files).errors > 0 {
+            return Err(invalid_plans(global, &files, "no store was created")?);
+        }
+    }
+    let mut store = Store::open(&db).map_err(CliError::Store)?;
     match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
         Ok(report) => {
             store.read_snapshot().map_err(CliError::Store)?;
             Ok((store, report))
         }
         Err(SyncError::Invalid(files)) => {
-            check::print_human(&files, global.color_for(Stream::Stderr))?;
-            if let Some(summary) = check::Tally::of(&files).summary() {
-                writeln!(std::io::stderr(), "{summary}; the store was not changed")?;
-            }
-            Err(CliError::InvalidPlans)
+            Err(invalid_plans(global, &files, "the store was not changed")?)
         }
         Err(SyncError::Store(e)) => Err(CliError::Store(e)),
     }
+}
+
+/// The paths plans are read from: those given, or `--plans`.
+fn plan_roots<'a>(global: &'a GlobalArgs, roots: &'a [PathBuf]) -> &'a [PathBuf] {
+    if roots.is_empty() {
+        std::slice::from_ref(&global.plans)
+    } else {
+        roots
+    }
+}
+
+/// Prints the diagnostics of invalid plan files as `plan check` does, then what was left alone.
+fn invalid_plans(
+    global: &GlobalArgs,
+    files: &[crate::load::LoadedFile],
+    left_alone: &str,
+) -> CliResult<CliError> {
+    check::print_human(files, global.color_for(Stream::Stderr))?;
+    if let Some(counts) = check::Tally::of(files).counts() {
+        writeln!(std::io::stderr(), "{counts}; {left_alone}")?;
+    }
+    Ok(CliError::InvalidPlans)
+}
+
+const WHERE_PLANS_COME_FROM: &str = "help: run `plan init` to start a plan there, or point at \
+    existing plans with `--plans PATH` or the PLAN_DIR environment variable";
+
+/// Bad input: a path to read plans from that is not there.
+fn no_such_plans(path: &std::path::Path) -> CliError {
+    CliError::input(format!(
+        "there is no folder or file `{}` here to read plans from\n{WHERE_PLANS_COME_FROM}",
+        path.display()
+    ))
+}
+
+/// Bad input: the paths to read plans from hold none.
+fn no_plans_in(roots: &[PathBuf]) -> CliError {
+    let paths: Vec<String> = roots.iter().map(|p| format!("`{}`", p.display())).collect();
+    CliError::input(format!(
+        "no plan files (*.toml) in {}\n{WHERE_PLANS_COME_FROM}",
+        crate::plan::words::abbreviated(&paths, 8)
+    ))
 }
 
 /// The one plan a command is about: `--plan`, or the only plan in the store.
@@ -125,12 +182,7 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
     let id = match (&global.plan, ids.as_slice()) {
         (Some(id), _) => id.as_str(),
         (None, [only]) => only,
-        (None, []) => {
-            return Err(CliError::input(format!(
-                "no plans found in {}; write one with `plan init`",
-                global.plans.display()
-            )));
-        }
+        (None, []) => return Err(no_plans_in(std::slice::from_ref(&global.plans))),
         (None, _) => {
             return Err(CliError::input(format!(
                 "the store holds {} plans; choose one with --plan: {}",
