@@ -290,3 +290,37 @@ fn an_unreadable_plan_file_in_a_folder_is_reported() {
     }
     assert_eq!(audit_events(&store), ["added"]);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_in_a_folder_that_cannot_be_written_says_why_and_where_else() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let db = locked.join("plan.db");
+    let args = [
+        "--db".into(),
+        db.clone().into(),
+        "--plans".into(),
+        fixture("plans/small.toml").into(),
+        "--as-of".into(),
+        "2016-06-30".into(),
+        "status".into(),
+    ];
+    let out = run_bound_by_permissions(&args, &locked);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if let Some(out) = out {
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: cannot create the store {}: permission denied\n\
+                 help: keep the store in a folder you can write to, with `--db PATH` or the \
+                 PLAN_DB environment variable\n",
+                db.display()
+            )
+        );
+    }
+}
