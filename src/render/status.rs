@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::phrases::{deadline, last_word, queue_summary};
 use super::terminal::{Screen, TableCell, Terminal, bar, rating_style, sparkline};
 use crate::plan::rules::Rating;
-use crate::plan::words::days;
+use crate::plan::words::{days, plural};
 use crate::report::status::StatusReport;
 
 const BAR_WIDTH: usize = 30;
@@ -45,14 +45,26 @@ fn header(out: &mut Screen, r: &StatusReport) {
         None => format!("target date {}", p.target),
     };
     let _ = writeln!(out, "{inspection} → {target}");
-    let _ = writeln!(
-        out,
-        "As of {}: day {} of {} ({:.0}% of the time)\n",
-        r.as_of,
-        r.day,
-        r.days_total,
-        r.time_elapsed * 100.0
-    );
+    let _ = writeln!(out, "As of {}: {}\n", r.as_of, time_in_words(r));
+}
+
+/// "day 438 of 731 (60% of the time)", or after the target date "day 4147, 3416 days past the
+/// target date": a share over 100% of the time reads as a mistake.
+fn time_in_words(r: &StatusReport) -> String {
+    if r.day > r.days_total {
+        format!(
+            "day {}, {} past the target date",
+            r.day,
+            days(r.day - r.days_total)
+        )
+    } else {
+        format!(
+            "day {} of {} ({:.0}% of the time)",
+            r.day,
+            r.days_total,
+            r.time_elapsed * 100.0
+        )
+    }
 }
 
 fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
@@ -66,10 +78,10 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     };
     let _ = writeln!(
         out,
-        "Done      {}  {} of {} actions ({:.0}%)",
+        "Done      {}  {} of {} ({:.0}%)",
         bar(r.actual, BAR_WIDTH),
         a.done,
-        a.total,
+        plural(a.total, "action"),
         r.actual * 100.0
     );
     let _ = writeln!(
@@ -82,8 +94,8 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = writeln!(
         out,
         "Time      {}  {:.0}% elapsed",
-        bar(r.time_elapsed, BAR_WIDTH),
-        r.time_elapsed * 100.0
+        bar(r.time_elapsed.min(1.0), BAR_WIDTH),
+        r.time_elapsed.min(1.0) * 100.0
     );
     let verdict = if r.on_track {
         Rating::Green
@@ -296,8 +308,11 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = match &r.next_milestone {
         Some(m) => writeln!(
             out,
-            "{} {} ({}), in {} days",
-            m.date, m.title, m.kind, m.days_left
+            "{} {} ({}), in {}",
+            m.date,
+            m.title,
+            m.kind,
+            days(m.days_left)
         ),
         None => writeln!(out, "none"),
     };
