@@ -57,9 +57,46 @@ fn global_options_go_before_or_after_the_subcommand() {
     let bad_date = run(plan().args(["check", "--as-of", "2016-02-30"]));
     assert_eq!(bad_date.code, 2);
     assert!(
-        bad_date.stderr.contains("not a date like 2016-06-30"),
+        bad_date.stderr.starts_with(
+            "error: invalid value for '--as-of <YYYY-MM-DD>': `2016-02-30` is not a date: \
+             February 2016 has 29 days\n"
+        ),
         "{}",
         bad_date.stderr
+    );
+}
+
+#[test]
+fn a_bad_date_from_the_environment_names_the_variable() {
+    let out = run(plan().env("PLAN_AS_OF", "2016-13-01").arg("status"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "error: invalid value for the environment variable PLAN_AS_OF: `2016-13-01` is not a \
+             date: there is no month 13; months run from 01 to 12\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let given =
+        run(plan()
+            .env("PLAN_AS_OF", "2016-13-01")
+            .args(["status", "--as-of", "2025-09-31"]));
+    assert_eq!(given.code, 2, "{}", given.stderr);
+    assert!(
+        given.stderr.contains(
+            "'--as-of <YYYY-MM-DD>': `2025-09-31` is not a date: September 2025 has 30 days"
+        ),
+        "the option given wins over the variable: {}",
+        given.stderr
+    );
+    let list = run(plan().args(["list", "--due-before", "2025-02-29"]));
+    assert_eq!(list.code, 2, "{}", list.stderr);
+    assert!(
+        list.stderr
+            .contains("February 2025 has 28 days (2025 is not a leap year)"),
+        "{}",
+        list.stderr
     );
 }
 
