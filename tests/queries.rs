@@ -317,6 +317,26 @@ fn grace_ignores_actions_overdue_by_fewer_days() {
 }
 
 #[test]
+fn a_negative_grace_is_refused_with_what_grace_means() {
+    let store = Store::new();
+    for grace in [&["--grace", "-1"][..], &["--grace=-1"]] {
+        let out = run(store
+            .plan(&fixture("plans/small.toml"), AS_OF)
+            .arg("overdue")
+            .args(grace));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.starts_with(
+                "error: invalid value '-1' for '--grace <DAYS>': `-1` is negative; --grace is \
+                 how many days late an action may be before it is listed, 0 or more\n"
+            ),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn github_annotations_point_at_the_deadline_line() {
     let store = Store::new();
     let out = run(common::plan().arg("--db").arg(store.path()).args([
