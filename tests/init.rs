@@ -199,3 +199,35 @@ fn init_starts_the_plans_folder_and_then_leaves_it_to_the_plan_there() {
     let files = std::fs::read_dir(dir.path().join("plans")).unwrap().count();
     assert_eq!(files, 1, "nothing else was written beside the plan");
 }
+
+#[test]
+fn every_format_option_says_what_it_is_for() {
+    for command in [
+        "check", "import", "status", "list", "overdue", "show", "owners", "report", "export",
+    ] {
+        let out = run(plan().args([command, "--help"]));
+        assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+        // The option's line and the lines under it, up to the next option.
+        let mut lines = out
+            .stdout
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("--format"));
+        let first = lines.next().unwrap_or_default();
+        let under = lines.take_while(|l| !l.trim_start().starts_with('-'));
+        let block: String = std::iter::once(first)
+            .chain(under)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let help = block
+            .trim_start()
+            .trim_start_matches("--format <FORMAT>")
+            .trim();
+        let line = &block;
+        let help = if help.starts_with('[') || help.starts_with("Possible values") {
+            ""
+        } else {
+            help
+        };
+        assert!(!help.is_empty(), "{command}: {line:?}");
+    }
+}

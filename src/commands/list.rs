@@ -43,8 +43,10 @@ pub struct ListArgs {
     /// Only actions whose id, title or update notes contain this text (any case)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// The order of the listing
     #[arg(long, value_enum, default_value_t = SortKey::Due)]
     pub sort: SortKey,
+    /// How to print the actions: a table, JSON or CSV
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }

@@ -18,6 +18,7 @@ use crate::store::read;
 pub struct ShowArgs {
     /// The action's id, e.g. P1.2
     pub id: String,
+    /// How to print the action: as text, JSON or CSV
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
 }
