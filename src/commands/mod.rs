@@ -207,6 +207,17 @@ pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
     Err(unknown_id("plan", id, &ids))
 }
 
+/// Tells the user on stderr what a command wrote to a file: "wrote report.html (HTML, 48 KB)".
+pub fn say_written(path: &std::path::Path, kind: &str, bytes: usize) -> CliResult<()> {
+    writeln!(
+        std::io::stderr(),
+        "wrote {} ({kind}, {})",
+        path.display(),
+        crate::plan::words::size(bytes)
+    )?;
+    Ok(())
+}
+
 /// Bad input naming an id that does not exist: the known ids close to it, or, when none is
 /// close, the known ones (the first eight).
 pub fn unknown_id(kind: &str, id: &str, known: &[&str]) -> CliError {

@@ -74,6 +74,16 @@ impl ReportFormat {
         }
     }
 
+    /// The format's name for a person.
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "Markdown",
+            ReportFormat::Html => "HTML",
+            ReportFormat::Json => "JSON",
+            ReportFormat::Csv => "CSV",
+        }
+    }
+
     fn render(self, report: &MonthlyReport) -> String {
         match self {
             ReportFormat::Md => render::report::markdown(report),
@@ -118,7 +128,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
                     format.as_str()
                 ))
             })?;
-        return write_out(args, &file.bytes);
+        return write_out(args, format, &file.bytes);
     }
     let mut report = MonthlyReport::build(&plan, month);
     if let Some((_, issued_at, document)) = latest {
@@ -133,7 +143,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
     if args.issue {
         issue(&mut store, &plan.id, month, &report)?;
     }
-    write_out(args, format.render(&report).as_bytes())
+    write_out(args, format, format.render(&report).as_bytes())
 }
 
 /// Keeps every rendering of the report, and its JSON document, in the store.
@@ -161,9 +171,12 @@ fn issue(store: &mut Store, plan: &str, month: Month, report: &MonthlyReport) ->
     Ok(())
 }
 
-fn write_out(args: &ReportArgs, bytes: &[u8]) -> CliResult<Outcome> {
+fn write_out(args: &ReportArgs, format: ReportFormat, bytes: &[u8]) -> CliResult<Outcome> {
     match &args.output {
-        Some(path) => atomic::write(path, bytes, IfExists::Replace)?,
+        Some(path) => {
+            atomic::write(path, bytes, IfExists::Replace)?;
+            super::say_written(path, format.name(), bytes.len())?;
+        }
         None => std::io::stdout().lock().write_all(bytes)?,
     }
     Ok(Outcome::Success)
