@@ -363,3 +363,26 @@ fn counts_of_one_are_singular() {
         );
     }
 }
+
+#[test]
+fn a_long_list_of_plans_to_choose_from_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=10 {
+        std::fs::write(
+            dir.path().join(format!("p{n:02}.toml")),
+            format!(
+                "[plan]\nid = \"p{n:02}\"\ntitle = \"Plan {n}\"\norganisation = \"Council {n}\"\n\
+                 start = 2016-01-01\ntarget = 2017-01-01\n"
+            ),
+        )
+        .unwrap();
+    }
+    let store = Store::new();
+    let out = run(store.plan(dir.path(), "2016-06-01").arg("status"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: the store holds 10 plans; choose one with --plan: \
+         p01, p02, p03, p04, p05, p06, p07, p08 and 2 more\n"
+    );
+}
