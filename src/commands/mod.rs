@@ -109,27 +109,83 @@ pub fn open_synced_reading(
         return Err(no_such_plans(missing));
     }
     let db = global.db_path();
-    if std::fs::symlink_metadata(&db).is_err() {
-        // The store is created only once there is something valid to put in it, so that a
-        // mistaken first run leaves nothing behind.
-        let files = crate::load::load_all(roots);
-        if files.is_empty() {
+    // The store is created only once there is something valid to put in it, so that a mistaken
+    // first run leaves nothing behind: a new store that the first sync fails to fill is removed.
+    let new_store = NewStore::before_opening(&db);
+    if new_store.is_some() {
+        let (found, unreadable) = crate::load::discover(roots);
+        if found.is_empty() && unreadable.is_empty() {
             return Err(no_plans_in(roots));
-        }
-        if check::Tally::of(&files).errors > 0 {
-            return Err(invalid_plans(global, &files, "no store was created")?);
         }
     }
     let mut store = Store::open(&db).map_err(CliError::Store)?;
-    match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
-        Ok(report) => {
-            store.read_snapshot().map_err(CliError::Store)?;
-            Ok((store, report))
+    let report = match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
+        Ok(report) => report,
+        Err(error) => {
+            let removed = match &new_store {
+                Some(new_store) => new_store.remove_if_empty(store)?,
+                None => false,
+            };
+            return Err(match error {
+                SyncError::Invalid(files) => {
+                    let left_alone = if removed {
+                        "no store was created"
+                    } else {
+                        "the store was not changed"
+                    };
+                    invalid_plans(global, &files, left_alone)?
+                }
+                SyncError::Store(e) => CliError::Store(e),
+            });
         }
-        Err(SyncError::Invalid(files)) => {
-            Err(invalid_plans(global, &files, "the store was not changed")?)
+    };
+    store.read_snapshot().map_err(CliError::Store)?;
+    Ok((store, report))
+}
+
+/// A store about to be created by this command: its file and the folders made for it.
+struct NewStore {
+    file: PathBuf,
+    /// Missing folders above the file, the deepest first.
+    folders: Vec<PathBuf>,
+}
+
+impl NewStore {
+    /// `Some` when `db` is not there yet.
+    fn before_opening(db: &std::path::Path) -> Option<Self> {
+        if std::fs::symlink_metadata(db).is_ok() {
+            return None;
         }
-        Err(SyncError::Store(e)) => Err(CliError::Store(e)),
+        let folders = db
+            .ancestors()
+            .skip(1)
+            .filter(|f| !f.as_os_str().is_empty())
+            .take_while(|f| std::fs::symlink_metadata(f).is_err())
+            .map(PathBuf::from)
+            .collect();
+        Some(Self {
+            file: db.to_path_buf(),
+            folders,
+        })
+    }
+
+    /// Removes the store and the folders made for it, unless another command has meanwhile put
+    /// plans in it. Says whether it did.
+    fn remove_if_empty(&self, store: Store) -> CliResult<bool> {
+        let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+        if !plans.is_empty() {
+            return Ok(false);
+        }
+        drop(store);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = self.file.as_os_str().to_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+        for folder in &self.folders {
+            let _ = std::fs::remove_dir(folder);
+        }
+        Ok(true)
     }
 }
 
@@ -160,8 +216,9 @@ const WHERE_PLANS_COME_FROM: &str = "help: run `plan init` to start a plan there
 
 /// Bad input: a path to read plans from that is not there.
 fn no_such_plans(path: &std::path::Path) -> CliError {
+    let here = if path.is_relative() { " here" } else { "" };
     CliError::input(format!(
-        "there is no folder or file `{}` here to read plans from\n{WHERE_PLANS_COME_FROM}",
+        "there is no folder or file `{}`{here} to read plans from\n{WHERE_PLANS_COME_FROM}",
         path.display()
     ))
 }
