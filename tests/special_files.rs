@@ -324,3 +324,37 @@ fn a_store_in_a_folder_that_cannot_be_written_says_why_and_where_else() {
         );
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_in_a_read_only_folder_says_where_else_to_keep_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = Store::new();
+    let plans = imported_plans(&store);
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let args = [
+        "--db".into(),
+        store.path().into(),
+        "--plans".into(),
+        plans.into(),
+        "--as-of".into(),
+        "2016-06-30".into(),
+        "status".into(),
+    ];
+    let out = run_bound_by_permissions(&args, store.dir.path());
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if let Some(out) = out {
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: the store {} cannot be used: its folder {} is read-only, and the store's \
+                 write-ahead log (files ending -wal and -shm) must be beside it even to read it; \
+                 make the folder writable, or copy the store into one that is and name the copy \
+                 with `--db PATH` or the PLAN_DB environment variable\n",
+                store.path().display(),
+                store.dir.path().display()
+            )
+        );
+    }
+}

@@ -172,7 +172,7 @@ fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error 
     anyhow::anyhow!(
         "its folder {} is read-only, and the store's write-ahead log (files ending -wal and -shm) \
          must be beside it even to read it; make the folder writable, or copy the store into one \
-         that is",
+         that is and name the copy with `--db PATH` or the PLAN_DB environment variable",
         folder.unwrap_or(Path::new(".")).display()
     )
 }
