@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use plan::cli::Cli;
 use plan::commands::{self, Outcome};
 
@@ -14,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(commands::completions::completing_command).complete();
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     match commands::run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),

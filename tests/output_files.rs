@@ -172,3 +172,26 @@ fn a_report_is_not_written_through_a_symbolic_link() {
             .is_symlink()
     );
 }
+
+#[test]
+fn every_file_written_with_o_is_named_on_stderr_with_its_kind_and_size() {
+    let store = Store::new();
+    let out = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str, &str); 3] = [
+        (&["report", "--month", "2016-07", "-o"], "r.md", "Markdown"),
+        (&["report", "--month", "2016-07", "-o"], "r.html", "HTML"),
+        (&["export", "-o"], "board.xlsx", "Excel workbook"),
+    ];
+    for (args, name, kind) in cases {
+        let written = run(store
+            .plan(&fixture("plans/small.toml"), AS_OF)
+            .current_dir(out.path())
+            .args(args)
+            .arg(name));
+        assert_eq!(written.code, 0, "{}", written.stderr);
+        let bytes = std::fs::metadata(out.path().join(name)).unwrap().len();
+        let size = format!("{:.0} KB", (bytes as f64 / 1024.0).max(1.0));
+        assert_eq!(written.stderr, format!("wrote {name} ({kind}, {size})\n"));
+        assert!(written.stdout.is_empty(), "{}", written.stdout);
+    }
+}

@@ -143,9 +143,13 @@ fn listings_sort_as_asked() {
 #[test]
 fn a_listing_that_matches_nothing_is_a_success() {
     let store = Store::new();
-    let out = run(store
-        .plan(&fixture("plans"), AS_OF)
-        .args(["list", "--owner", "nobody", "--format", "json"]));
+    let out = run(store.plan(&fixture("plans"), AS_OF).args([
+        "list",
+        "--search",
+        "no such words",
+        "--format",
+        "json",
+    ]));
     assert_eq!(out.code, 0);
     let value: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(value["actions"], serde_json::json!([]));
@@ -162,6 +166,84 @@ fn a_listing_that_matches_nothing_is_a_success() {
         "list", "--rag", "blue", "--plan", "other", "--format", "csv",
     ]));
     assert_eq!((csv.code, csv.stdout.lines().count()), (0, 1));
+}
+
+#[test]
+fn a_filter_naming_an_unknown_id_is_bad_input_with_a_suggestion() {
+    let store = Store::new();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["list", "--owner", "qaa"],
+            "no owner `qaa`; did you mean `qa`?",
+        ),
+        (&["list", "--priority", "P9"], "no priority `P9`"),
+        (
+            &["list", "--plan", "smal"],
+            "no plan `smal`; did you mean `small`?",
+        ),
+        (
+            &["owners", "--plan", "othr"],
+            "no plan `othr`; did you mean `other`?",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run(store.plan(&fixture("plans"), AS_OF).args(args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    let overdue = run(store
+        .plan(&fixture("plans"), AS_OF)
+        .args(["overdue", "--plan", "smal"]));
+    assert_eq!(overdue.code, 2, "{}", overdue.stderr);
+    assert!(
+        overdue.stderr.contains("did you mean `small`?"),
+        "{}",
+        overdue.stderr
+    );
+}
+
+#[test]
+fn an_owner_is_found_by_id_in_any_plan_or_by_name_in_any_case() {
+    let store = Store::new();
+    assert_eq!(
+        listed(&store, &["--owner", "dp"]),
+        ["other/P1.1", "other/P1.2"]
+    );
+    assert_eq!(
+        listed(&store, &["--owner", "quinn ADAMS"]),
+        listed(&store, &["--owner", "qa"])
+    );
+    // The same id in two plans is both owners; a name is only the owner who has it.
+    let dcs = listed(&store, &["--owner", "dcs"]);
+    let sam = listed(&store, &["--owner", "Sam Reed"]);
+    assert!(sam.iter().all(|a| a.starts_with("other/")), "{sam:?}");
+    assert!(dcs.len() > sam.len(), "{dcs:?} {sam:?}");
+    assert!(sam.iter().all(|a| dcs.contains(a)), "{dcs:?} {sam:?}");
+}
+
+#[test]
+fn the_bundled_plan_lists_by_an_owner_s_name() {
+    let store = Store::new();
+    let by_name = run(store
+        .plan(std::path::Path::new("plans/sunderland.toml"), AS_OF)
+        .args([
+            "list",
+            "--owner",
+            "Director of Children's Social Care",
+            "--format",
+            "json",
+        ]));
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    let by_id = run(store
+        .plan(std::path::Path::new("plans/sunderland.toml"), AS_OF)
+        .args(["list", "--owner", "dcsc", "--format", "json"]));
+    assert_eq!(by_name.stdout, by_id.stdout);
+    assert!(
+        by_name.stdout.contains("\"owner\": \"dcsc\""),
+        "{}",
+        by_name.stdout
+    );
 }
 
 #[test]
@@ -231,6 +313,26 @@ fn grace_ignores_actions_overdue_by_fewer_days() {
     assert_eq!(ids("17"), (1, vec!["A2".into(), "A3".into(), "A6".into()]));
     assert_eq!(ids("18"), (1, vec!["A2".into(), "A3".into()]));
     assert_eq!(ids("33"), (0, vec![]));
+}
+
+#[test]
+fn a_negative_grace_is_refused_with_what_grace_means() {
+    let store = Store::new();
+    for grace in [&["--grace", "-1"][..], &["--grace=-1"]] {
+        let out = run(store
+            .plan(&fixture("plans/small.toml"), AS_OF)
+            .arg("overdue")
+            .args(grace));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.starts_with(
+                "error: invalid value '-1' for '--grace <DAYS>': `-1` is negative; --grace is \
+                 how many days late an action may be before it is listed, 0 or more\n"
+            ),
+            "{}",
+            out.stderr
+        );
+    }
 }
 
 #[test]
@@ -435,6 +537,17 @@ fn owners_shows_who_carries_the_risk() {
             ("Dana Cole".to_string(), 1, 1, 2),
             ("Sam Reed".to_string(), 0, 1, 1),
         ]
+    );
+    let table = run(store.plan(&fixture("plans"), AS_OF).arg("owners"));
+    let quinn = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("Quinn Adams"))
+        .unwrap_or_default();
+    assert!(
+        quinn.contains(" qa "),
+        "the table shows each owner's id: {}",
+        table.stdout
     );
 }
 

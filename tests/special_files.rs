@@ -290,3 +290,71 @@ fn an_unreadable_plan_file_in_a_folder_is_reported() {
     }
     assert_eq!(audit_events(&store), ["added"]);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_in_a_folder_that_cannot_be_written_says_why_and_where_else() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let db = locked.join("plan.db");
+    let args = [
+        "--db".into(),
+        db.clone().into(),
+        "--plans".into(),
+        fixture("plans/small.toml").into(),
+        "--as-of".into(),
+        "2016-06-30".into(),
+        "status".into(),
+    ];
+    let out = run_bound_by_permissions(&args, &locked);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if let Some(out) = out {
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: cannot create the store {}: permission denied\n\
+                 help: keep the store in a folder you can write to, with `--db PATH` or the \
+                 PLAN_DB environment variable\n",
+                db.display()
+            )
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_in_a_read_only_folder_says_where_else_to_keep_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = Store::new();
+    let plans = imported_plans(&store);
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let args = [
+        "--db".into(),
+        store.path().into(),
+        "--plans".into(),
+        plans.into(),
+        "--as-of".into(),
+        "2016-06-30".into(),
+        "status".into(),
+    ];
+    let out = run_bound_by_permissions(&args, store.dir.path());
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if let Some(out) = out {
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: the store {} cannot be used: its folder {} is read-only, and the store's \
+                 write-ahead log (files ending -wal and -shm) must be beside it even to read it; \
+                 make the folder writable, or copy the store into one that is and name the copy \
+                 with `--db PATH` or the PLAN_DB environment variable\n",
+                store.path().display(),
+                store.dir.path().display()
+            )
+        );
+    }
+}

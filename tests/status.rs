@@ -308,3 +308,88 @@ fn several_plans_show_the_portfolio_and_plan_chooses_one() {
         unknown.stderr
     );
 }
+
+#[test]
+fn after_the_target_the_dashboard_counts_the_days_past_it() {
+    let store = Store::new();
+    let out = run(store
+        .plan(&fixture("plans/small.toml"), "2017-03-01")
+        .arg("status"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("As of 2017-03-01: day 425, 59 days past the target date\n"),
+        "{}",
+        out.stdout
+    );
+    let time = out.stdout.lines().find(|l| l.starts_with("Time")).unwrap();
+    assert!(time.ends_with("  100% elapsed"), "{time}");
+    assert!(!out.stdout.contains("of the time"), "{}", out.stdout);
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.toml");
+    std::fs::write(
+        &file,
+        "[plan]\nid = \"one\"\ntitle = \"One\"\norganisation = \"Council\"\n\
+         start = 2016-01-01\ntarget = 2017-01-01\n\n\
+         [[owners]]\nid = \"dcs\"\nname = \"Dana Cole\"\n\n\
+         [[priorities]]\nid = \"P1\"\ntitle = \"Workforce\"\n\n\
+         [[actions]]\nid = \"A1\"\npriority = \"P1\"\ntitle = \"Recruit\"\nowner = \"dcs\"\n\
+         due = 2016-03-31\n\n\
+         [[milestones]]\ndate = 2016-06-02\ntitle = \"Visit\"\nkind = \"monitoring-visit\"\n",
+    )
+    .unwrap();
+    let store = Store::new();
+    let import = run(store.plan(&file, "2016-06-01").arg("import"));
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(
+        import.stdout.contains("added plan one (1 action)"),
+        "{}",
+        import.stdout
+    );
+    let out = run(store.plan(&file, "2016-06-01").arg("status"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "0 of 1 action (0%)",
+        "2016-06-02 Visit (monitoring-visit), in 1 day",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "missing {expected:?} in\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_long_list_of_plans_to_choose_from_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=10 {
+        std::fs::write(
+            dir.path().join(format!("p{n:02}.toml")),
+            format!(
+                "[plan]\nid = \"p{n:02}\"\ntitle = \"Plan {n}\"\norganisation = \"Council {n}\"\n\
+                 start = 2016-01-01\ntarget = 2017-01-01\n"
+            ),
+        )
+        .unwrap();
+    }
+    let store = Store::new();
+    // The board's workbook is of one plan.
+    let out = run(store.plan(dir.path(), "2016-06-01").args([
+        "export",
+        "--format",
+        "xlsx",
+        "-o",
+        dir.path().join("board.xlsx").to_str().unwrap(),
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: the store holds 10 plans; choose one with --plan: \
+         p01, p02, p03, p04, p05, p06, p07, p08 and 2 more\n"
+    );
+}

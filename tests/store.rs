@@ -169,7 +169,7 @@ fn a_removed_file_removes_its_plan() {
     let status = run(store.plan(&plans, "2016-06-30").arg("status"));
     assert_eq!(status.code, 2);
     assert!(
-        status.stderr.contains("no plans found"),
+        status.stderr.contains("no plan files (*.toml) in"),
         "{}",
         status.stderr
     );

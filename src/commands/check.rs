@@ -119,6 +119,11 @@ impl Tally {
 
     /// One line for the end of the run, or nothing when all is well.
     pub fn summary(&self) -> Option<String> {
+        self.counts().map(|counts| format!("plan check: {counts}"))
+    }
+
+    /// "2 errors and 1 warning in 1 of 3 files", or nothing when all is well.
+    pub fn counts(&self) -> Option<String> {
         if self.errors + self.warnings == 0 {
             return None;
         }
@@ -130,7 +135,7 @@ impl Tally {
             parts.push(plural(self.warnings, "warning"));
         }
         Some(format!(
-            "plan check: {} in {} of {}",
+            "{} in {} of {}",
             parts.join(" and "),
             self.files_with_findings,
             plural(self.files, "file")

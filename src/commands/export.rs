@@ -62,5 +62,6 @@ pub fn cmd_export(global: &GlobalArgs, args: &ExportArgs) -> CliResult<Outcome> 
             .map_err(|e| CliError::Store(anyhow::anyhow!("cannot make the workbook: {e}")))?,
     };
     atomic::write(&args.output, &bytes, IfExists::Replace)?;
+    super::say_written(&args.output, "Excel workbook", bytes.len())?;
     Ok(Outcome::Success)
 }

@@ -19,6 +19,7 @@ pub struct ImportArgs {
     /// copying files with their times kept, e.g. `cp -p`, `rsync -a`)
     #[arg(long)]
     pub rehash: bool,
+    /// How to print what changed: a line per change, or JSON
     #[arg(long, value_enum, default_value_t = ImportFormat::Table)]
     pub format: ImportFormat,
 }

@@ -24,7 +24,10 @@ pub struct InitArgs {
 }
 
 pub fn cmd_init(global: &GlobalArgs, args: &InitArgs) -> CliResult<Outcome> {
-    let dir = args.dir.clone().unwrap_or_else(|| global.plans.clone());
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => plans_folder_without_plans(&global.plans)?,
+    };
     let path = dir.join(STARTER_FILE_NAME);
     write_new(&dir, &path)?;
     writeln!(
@@ -34,6 +37,25 @@ pub fn cmd_init(global: &GlobalArgs, args: &InitArgs) -> CliResult<Outcome> {
         path.display()
     )?;
     Ok(Outcome::Success)
+}
+
+/// The `--plans` folder, when it holds no plan yet. A starter plan beside plans that are there
+/// would make every reading command ask which plan it is about, so then the user is told how to
+/// start one elsewhere instead.
+fn plans_folder_without_plans(plans: &Path) -> CliResult<PathBuf> {
+    let (found, _) = crate::load::discover(std::slice::from_ref(&plans.to_path_buf()));
+    let found: Vec<PathBuf> = found.into_iter().filter(|p| p.exists()).collect();
+    if found.is_empty() {
+        return Ok(plans.to_path_buf());
+    }
+    let names: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+    Err(CliError::input(format!(
+        "`{}` holds plans already ({}); `plan status` reports on them\n\
+         help: to start another plan, name a new folder, `plan init FOLDER`, then read it with \
+         `--plans FOLDER`",
+        plans.display(),
+        crate::plan::words::abbreviated(&names, 8)
+    )))
 }
 
 /// Writes the starter plan whole or not at all, so that a failure (a full disk) leaves no empty

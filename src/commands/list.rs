@@ -16,8 +16,8 @@ use crate::report::records::{ActionRecord, Listing, natural_cmp};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only actions owned by this owner id
-    #[arg(long, value_name = "ID")]
+    /// Only actions owned by this owner (an id, or an owner's name in any case)
+    #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
     /// Only actions under this priority id
     #[arg(long, value_name = "ID")]
@@ -43,8 +43,10 @@ pub struct ListArgs {
     /// Only actions whose id, title or update notes contain this text (any case)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// The order of the listing
     #[arg(long, value_enum, default_value_t = SortKey::Due)]
     pub sort: SortKey,
+    /// How to print the actions: a table, JSON or CSV
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
@@ -116,11 +118,21 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
     let plans = super::plans_in_scope(&store, global)?;
+    let owners = match &args.owner {
+        Some(owner) => Some(owners_meant(&plans, owner)?),
+        None => None,
+    };
+    if let Some(priority) = &args.priority {
+        known_priority(&plans, priority)?;
+    }
     let mut records: Vec<ActionRecord> = Vec::new();
     for (plan, file) in &plans {
         for (position, action) in plan.actions.iter().enumerate() {
             let record = ActionRecord::of_plan(plan, file, position, action, as_of);
-            if args.matches(&record, plan, as_of) {
+            let owned = owners
+                .as_ref()
+                .is_none_or(|o| o.contains(&(record.plan.as_str(), record.owner.as_str())));
+            if owned && args.matches(&record, plan, as_of) {
                 records.push(record);
             }
         }
@@ -128,6 +140,48 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     sort(&mut records, args.sort);
     print(&records, plans.len() > 1, as_of, args.format, global)?;
     Ok(Outcome::Success)
+}
+
+/// The owners `--owner` means, as (plan, owner id): those with that id in any plan in scope, or
+/// else those with that name in any case. Neither is bad input, with the ids it might have meant.
+fn owners_meant<'p>(
+    plans: &'p [(Plan, String)],
+    wanted: &str,
+) -> CliResult<Vec<(&'p str, &'p str)>> {
+    let all = || {
+        plans
+            .iter()
+            .flat_map(|(p, _)| p.owners.iter().map(move |o| (p, o)))
+    };
+    let by_id: Vec<_> = all()
+        .filter(|(_, o)| o.id == wanted)
+        .map(|(p, o)| (p.id.as_str(), o.id.as_str()))
+        .collect();
+    if !by_id.is_empty() {
+        return Ok(by_id);
+    }
+    let by_name: Vec<_> = all()
+        .filter(|(_, o)| o.name.to_lowercase() == wanted.to_lowercase())
+        .map(|(p, o)| (p.id.as_str(), o.id.as_str()))
+        .collect();
+    if !by_name.is_empty() {
+        return Ok(by_name);
+    }
+    let known: Vec<&str> = all().map(|(_, o)| o.id.as_str()).collect();
+    Err(super::unknown_id("owner", wanted, &known))
+}
+
+/// `--priority` names a priority of some plan in scope; otherwise bad input.
+fn known_priority(plans: &[(Plan, String)], wanted: &str) -> CliResult<()> {
+    let known: Vec<&str> = plans
+        .iter()
+        .flat_map(|(p, _)| p.priorities.iter().map(|pr| pr.id.as_str()))
+        .collect();
+    if known.contains(&wanted) {
+        Ok(())
+    } else {
+        Err(super::unknown_id("priority", wanted, &known))
+    }
 }
 
 /// Prints action records in a listing format; shared with `plan overdue`.
@@ -160,8 +214,7 @@ pub fn print(
 
 impl ListArgs {
     fn matches(&self, r: &ActionRecord, plan: &Plan, as_of: NaiveDate) -> bool {
-        self.owner.as_ref().is_none_or(|o| &r.owner == o)
-            && self.priority.as_ref().is_none_or(|p| &r.priority == p)
+        self.priority.as_ref().is_none_or(|p| &r.priority == p)
             && (self.status.is_empty() || self.status.iter().any(|s| Status::from(*s) == r.status))
             && (self.rag.is_empty() || self.rag.iter().any(|g| Rating::from(*g) == r.rating))
             && (!self.overdue || r.days_overdue > 0)

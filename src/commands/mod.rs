@@ -90,36 +90,150 @@ impl GlobalArgs {
 /// Opens the store and brings it up to date with `roots` (the `--plans` path by default). When a
 /// plan file is invalid, its diagnostics are printed as `plan check` prints them and nothing is
 /// written. The command's queries then read one snapshot of the store (`Store::read_snapshot`).
+/// A store that ends up holding no plan is bad input: there is nothing to report on.
 pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
-    open_synced_reading(global, roots, Reading::Changed)
+    let (store, report) = open_synced_reading(global, roots, Reading::Changed)?;
+    if store::read::plan_summaries(&store.conn)
+        .map_err(CliError::Store)?
+        .is_empty()
+    {
+        return Err(no_plans_in(plan_roots(global, roots)));
+    }
+    Ok((store, report))
 }
 
-/// `open_synced`, reading the plan files that `reading` says.
+/// `open_synced`, reading the plan files that `reading` says, and content with no plans.
 pub fn open_synced_reading(
     global: &GlobalArgs,
     roots: &[PathBuf],
     reading: Reading,
 ) -> CliResult<(Store, SyncReport)> {
-    let mut store = Store::open(&global.db_path()).map_err(CliError::Store)?;
-    let roots = if roots.is_empty() {
+    let roots = plan_roots(global, roots);
+    if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
+        return Err(no_such_plans(missing));
+    }
+    let db = global.db_path();
+    // The store is created only once there is something valid to put in it, so that a mistaken
+    // first run leaves nothing behind: a new store that the first sync fails to fill is removed.
+    let new_store = NewStore::before_opening(&db);
+    if new_store.is_some() {
+        let (found, unreadable) = crate::load::discover(roots);
+        if found.is_empty() && unreadable.is_empty() {
+            return Err(no_plans_in(roots));
+        }
+    }
+    let mut store = Store::open(&db).map_err(CliError::Store)?;
+    let report = match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
+        Ok(report) => report,
+        Err(error) => {
+            let removed = match &new_store {
+                Some(new_store) => new_store.remove_if_empty(store)?,
+                None => false,
+            };
+            return Err(match error {
+                SyncError::Invalid(files) => {
+                    let left_alone = if removed {
+                        "no store was created"
+                    } else {
+                        "the store was not changed"
+                    };
+                    invalid_plans(global, &files, left_alone)?
+                }
+                SyncError::Store(e) => CliError::Store(e),
+            });
+        }
+    };
+    store.read_snapshot().map_err(CliError::Store)?;
+    Ok((store, report))
+}
+
+/// A store about to be created by this command: its file and the folders made for it.
+struct NewStore {
+    file: PathBuf,
+    /// Missing folders above the file, the deepest first.
+    folders: Vec<PathBuf>,
+}
+
+impl NewStore {
+    /// `Some` when `db` is not there yet.
+    fn before_opening(db: &std::path::Path) -> Option<Self> {
+        if std::fs::symlink_metadata(db).is_ok() {
+            return None;
+        }
+        let folders = db
+            .ancestors()
+            .skip(1)
+            .filter(|f| !f.as_os_str().is_empty())
+            .take_while(|f| std::fs::symlink_metadata(f).is_err())
+            .map(PathBuf::from)
+            .collect();
+        Some(Self {
+            file: db.to_path_buf(),
+            folders,
+        })
+    }
+
+    /// Removes the store and the folders made for it, unless another command has meanwhile put
+    /// plans in it. Says whether it did.
+    fn remove_if_empty(&self, store: Store) -> CliResult<bool> {
+        let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
+        if !plans.is_empty() {
+            return Ok(false);
+        }
+        drop(store);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = self.file.as_os_str().to_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+        for folder in &self.folders {
+            let _ = std::fs::remove_dir(folder);
+        }
+        Ok(true)
+    }
+}
+
+/// The paths plans are read from: those given, or `--plans`.
+fn plan_roots<'a>(global: &'a GlobalArgs, roots: &'a [PathBuf]) -> &'a [PathBuf] {
+    if roots.is_empty() {
         std::slice::from_ref(&global.plans)
     } else {
         roots
-    };
-    match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
-        Ok(report) => {
-            store.read_snapshot().map_err(CliError::Store)?;
-            Ok((store, report))
-        }
-        Err(SyncError::Invalid(files)) => {
-            check::print_human(&files, global.color_for(Stream::Stderr))?;
-            if let Some(summary) = check::Tally::of(&files).summary() {
-                writeln!(std::io::stderr(), "{summary}; the store was not changed")?;
-            }
-            Err(CliError::InvalidPlans)
-        }
-        Err(SyncError::Store(e)) => Err(CliError::Store(e)),
     }
+}
+
+/// Prints the diagnostics of invalid plan files as `plan check` does, then what was left alone.
+fn invalid_plans(
+    global: &GlobalArgs,
+    files: &[crate::load::LoadedFile],
+    left_alone: &str,
+) -> CliResult<CliError> {
+    check::print_human(files, global.color_for(Stream::Stderr))?;
+    if let Some(counts) = check::Tally::of(files).counts() {
+        writeln!(std::io::stderr(), "{counts}; {left_alone}")?;
+    }
+    Ok(CliError::InvalidPlans)
+}
+
+const WHERE_PLANS_COME_FROM: &str = "help: run `plan init` to start a plan there, or point at \
+    existing plans with `--plans PATH` or the PLAN_DIR environment variable";
+
+/// Bad input: a path to read plans from that is not there.
+fn no_such_plans(path: &std::path::Path) -> CliError {
+    let here = if path.is_relative() { " here" } else { "" };
+    CliError::input(format!(
+        "there is no folder or file `{}`{here} to read plans from\n{WHERE_PLANS_COME_FROM}",
+        path.display()
+    ))
+}
+
+/// Bad input: the paths to read plans from hold none.
+fn no_plans_in(roots: &[PathBuf]) -> CliError {
+    let paths: Vec<String> = roots.iter().map(|p| format!("`{}`", p.display())).collect();
+    CliError::input(format!(
+        "no plan files (*.toml) in {}\n{WHERE_PLANS_COME_FROM}",
+        crate::plan::words::abbreviated(&paths, 8)
+    ))
 }
 
 /// The one plan a command is about: `--plan`, or the only plan in the store.
@@ -129,17 +243,12 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
     let id = match (&global.plan, ids.as_slice()) {
         (Some(id), _) => id.as_str(),
         (None, [only]) => only,
-        (None, []) => {
-            return Err(CliError::input(format!(
-                "no plans found in {}; write one with `plan init`",
-                global.plans.display()
-            )));
-        }
+        (None, []) => return Err(no_plans_in(std::slice::from_ref(&global.plans))),
         (None, _) => {
             return Err(CliError::input(format!(
                 "the store holds {} plans; choose one with --plan: {}",
                 ids.len(),
-                ids.join(", ")
+                crate::plan::words::abbreviated(&ids, 8)
             )));
         }
     };
@@ -177,13 +286,18 @@ pub fn chosen_plan_id(store: &Store, id: &str) -> CliResult<String> {
         return Ok(id.to_string());
     }
     let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
-    let suggestion = crate::load::fields::closest(id, &ids)
-        .map(|c| format!("; did you mean `{c}`?"))
-        .unwrap_or_default();
-    Err(CliError::input(format!(
-        "no plan `{id}` in the store (plans: {}){suggestion}",
-        ids.join(", ")
-    )))
+    Err(unknown_id("plan", id, &ids))
+}
+
+/// Tells the user on stderr what a command wrote to a file: "wrote report.html (HTML, 48 KB)".
+pub fn say_written(path: &std::path::Path, kind: &str, bytes: usize) -> CliResult<()> {
+    writeln!(
+        std::io::stderr(),
+        "wrote {} ({kind}, {})",
+        path.display(),
+        crate::plan::words::size(bytes)
+    )?;
+    Ok(())
 }
 
 /// Bad input naming an id that does not exist: the known ids close to it, or, when none is

@@ -16,8 +16,15 @@ use crate::store;
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
     /// Ignore actions overdue by fewer than this many days
-    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_parser = parse_grace
+    )]
     pub grace: i64,
+    /// How to print the overdue actions: a table, JSON, CSV or GitHub annotations
     #[arg(long, value_enum, default_value_t = OverdueFormat::Table)]
     pub format: OverdueFormat,
 }
@@ -72,6 +79,19 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     };
     super::list::print(&records, several, as_of, listing, global)?;
     Ok(outcome(&records))
+}
+
+/// A number of days, 0 or more. A negative one is taken in, rather than left to clap to call an
+/// unknown option, so that the user is told what the number means.
+fn parse_grace(text: &str) -> Result<i64, String> {
+    match text.parse::<i64>() {
+        Ok(days) if days >= 0 => Ok(days),
+        Ok(_) => Err(format!(
+            "`{text}` is negative; --grace is how many days late an action may be before it is \
+             listed, 0 or more"
+        )),
+        Err(_) => Err(format!("`{text}` is not a whole number of days")),
+    }
 }
 
 fn outcome(records: &[ActionRecord]) -> Outcome {

@@ -12,6 +12,7 @@ use crate::report::owners::OwnersReport;
 
 #[derive(Debug, Args)]
 pub struct OwnersArgs {
+    /// How to print the workload: a table, JSON or CSV
     #[arg(long, value_enum, default_value_t = OwnersFormat::Table)]
     pub format: OwnersFormat,
 }

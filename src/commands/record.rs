@@ -74,7 +74,7 @@ fn plan_with(
             return Err(CliError::input(format!(
                 "{kind} `{id}` is in {} plans; choose one with --plan: {}",
                 plan_ids.len(),
-                plan_ids.join(", ")
+                crate::plan::words::abbreviated(&plan_ids, 8)
             )));
         }
         (None, [(only, _)]) if ids.len() > 1 => only,

@@ -77,6 +77,16 @@ impl ReportFormat {
         }
     }
 
+    /// The format's name for a person.
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "Markdown",
+            ReportFormat::Html => "HTML",
+            ReportFormat::Json => "JSON",
+            ReportFormat::Csv => "CSV",
+        }
+    }
+
     fn render(self, report: &MonthlyReport) -> String {
         match self {
             ReportFormat::Md => render::report::markdown(report),
@@ -118,7 +128,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
             ));
         }
         let report = PortfolioMonth::build(&plans, month);
-        return write_out(args, format.render_portfolio(&report).as_bytes());
+        return write_out(args, format, format.render_portfolio(&report).as_bytes());
     }
     let plan = super::chosen_plan(&store, global)?;
     let latest = store::issued::latest(&store, &plan.id, &month.id()).map_err(CliError::Store)?;
@@ -139,7 +149,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
                     format.as_str()
                 ))
             })?;
-        return write_out(args, &file.bytes);
+        return write_out(args, format, &file.bytes);
     }
     let mut report = MonthlyReport::build(&plan, month);
     if let Some((_, issued_at, document)) = latest {
@@ -154,7 +164,7 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
     if args.issue {
         issue(&mut store, &plan.id, month, &report)?;
     }
-    write_out(args, format.render(&report).as_bytes())
+    write_out(args, format, format.render(&report).as_bytes())
 }
 
 /// Keeps every rendering of the report, and its JSON document, in the store.
@@ -182,9 +192,12 @@ fn issue(store: &mut Store, plan: &str, month: Month, report: &MonthlyReport) ->
     Ok(())
 }
 
-fn write_out(args: &ReportArgs, bytes: &[u8]) -> CliResult<Outcome> {
+fn write_out(args: &ReportArgs, format: ReportFormat, bytes: &[u8]) -> CliResult<Outcome> {
     match &args.output {
-        Some(path) => atomic::write(path, bytes, IfExists::Replace)?,
+        Some(path) => {
+            atomic::write(path, bytes, IfExists::Replace)?;
+            super::say_written(path, format.name(), bytes.len())?;
+        }
         None => std::io::stdout().lock().write_all(bytes)?,
     }
     Ok(Outcome::Success)

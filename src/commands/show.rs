@@ -18,6 +18,7 @@ use crate::store::read;
 pub struct ShowArgs {
     /// The action's id, e.g. P1.2
     pub id: String,
+    /// How to print the action: as text, JSON or CSV
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
 }
@@ -52,7 +53,7 @@ pub fn cmd_show(global: &GlobalArgs, args: &ShowArgs) -> CliResult<Outcome> {
                 "action `{}` is in {} plans; choose one with --plan: {}",
                 args.id,
                 ids.len(),
-                ids.join(", ")
+                crate::plan::words::abbreviated(&ids, 8)
             )));
         }
     };

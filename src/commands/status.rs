@@ -14,6 +14,7 @@ use crate::report::status::StatusReport;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// How to print the dashboard: as text, or JSON
     #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
     pub format: StatusFormat,
 }

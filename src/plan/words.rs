@@ -18,6 +18,16 @@ pub fn days(days: i64) -> String {
     }
 }
 
+/// A file's size for a person: "512 bytes", "48 KB", "2.3 MB" (units of 1024).
+pub fn size(bytes: usize) -> String {
+    const KB: f64 = 1024.0;
+    match bytes as f64 {
+        b if b < KB => plural(bytes, "byte"),
+        b if b < KB * KB => format!("{:.0} KB", (b / KB).max(1.0)),
+        b => format!("{:.1} MB", b / (KB * KB)),
+    }
+}
+
 /// Names for a message, cut to the first `shown`: "a, b, c and 142 more".
 pub fn abbreviated<S: AsRef<str>>(names: &[S], shown: usize) -> String {
     let listed: Vec<&str> = names.iter().take(shown).map(AsRef::as_ref).collect();
@@ -38,6 +48,14 @@ mod tests {
         assert_eq!(days(1), "1 day");
         assert_eq!(days(-1), "-1 day");
         assert_eq!(days(12), "12 days");
+    }
+
+    #[test]
+    fn sizes_are_in_the_unit_that_reads_best() {
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(48 * 1024 + 100), "48 KB");
+        assert_eq!(size(2_400_000), "2.3 MB");
     }
 
     #[test]

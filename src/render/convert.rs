@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::convert::Conversion;
-use crate::plan::words::plural;
+use crate::plan::words::{plural, size};
 
 pub fn summary(c: &Conversion, source: &str, output: Option<&Path>) -> String {
     let mut out = String::new();
@@ -70,8 +70,9 @@ pub fn summary(c: &Conversion, source: &str, output: Option<&Path>) -> String {
         };
         let _ = writeln!(
             out,
-            "wrote {}: {next} `plan check {}`",
+            "wrote {} (plan file, {}): {next} `plan check {}`",
             path.display(),
+            size(c.text.len()),
             path.display()
         );
     }

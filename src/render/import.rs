@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::plan::diff::{Change, ChangeKind};
+use crate::plan::words::plural;
 use crate::store::sync::{FileSync, SyncReport};
 
 pub fn text(report: &SyncReport) -> String {
@@ -19,10 +20,10 @@ pub fn text(report: &SyncReport) -> String {
         let _ = match file.event {
             ChangeKind::Added => writeln!(
                 out,
-                "{}: added plan {} ({} actions)",
+                "{}: added plan {} ({})",
                 file.file,
                 file.plan,
-                actions(ChangeKind::Added)
+                plural(actions(ChangeKind::Added), "action")
             ),
             ChangeKind::Removed => writeln!(
                 out,

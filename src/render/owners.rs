@@ -5,12 +5,14 @@ use super::terminal::{TableCell, Terminal};
 use crate::report::owners::OwnerRow;
 
 pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
-    let mut header = vec!["owner", "open", "blocked", "overdue", "due soon", "done"];
+    let mut header = vec![
+        "id", "owner", "open", "blocked", "overdue", "due soon", "done",
+    ];
     if several_plans {
         header.insert(0, "plan");
     }
-    let wrapping: Vec<usize> = if several_plans { vec![1] } else { vec![0] };
-    let dropping: Vec<usize> = [5, 4, 2]
+    let wrapping: Vec<usize> = if several_plans { vec![2] } else { vec![1] };
+    let dropping: Vec<usize> = [6, 5, 3]
         .into_iter()
         .map(|c| if several_plans { c + 1 } else { c })
         .collect();
@@ -23,6 +25,7 @@ pub fn table(rows: &[OwnerRow], several_plans: bool, t: &Terminal) -> String {
             number(r.overdue)
         };
         let mut row = vec![
+            TableCell::new(&r.owner),
             TableCell::new(&r.name),
             number(r.open),
             number(r.blocked),

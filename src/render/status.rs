@@ -7,7 +7,7 @@ use anstyle::Style;
 use super::phrases::{deadline, last_word, queue_summary};
 use super::terminal::{Screen, TableCell, Terminal, bar, rating_style, sparkline};
 use crate::plan::rules::Rating;
-use crate::plan::words::days;
+use crate::plan::words::{days, plural};
 use crate::report::status::StatusReport;
 
 pub fn text(r: &StatusReport, t: &Terminal) -> String {
@@ -46,14 +46,26 @@ fn header(out: &mut Screen, r: &StatusReport, t: &Terminal) {
         None => format!("target date {}", p.target),
     };
     let _ = writeln!(out, "{}", t.wrap(&format!("{inspection} → {target}"), 2));
-    let _ = writeln!(
-        out,
-        "As of {}: day {} of {} ({:.0}% of the time)\n",
-        r.as_of,
-        r.day,
-        r.days_total,
-        r.time_elapsed * 100.0
-    );
+    let _ = writeln!(out, "As of {}: {}\n", r.as_of, time_in_words(r));
+}
+
+/// "day 438 of 731 (60% of the time)", or after the target date "day 4147, 3416 days past the
+/// target date": a share over 100% of the time reads as a mistake.
+fn time_in_words(r: &StatusReport) -> String {
+    if r.day > r.days_total {
+        format!(
+            "day {}, {} past the target date",
+            r.day,
+            days(r.day - r.days_total)
+        )
+    } else {
+        format!(
+            "day {} of {} ({:.0}% of the time)",
+            r.day,
+            r.days_total,
+            r.time_elapsed * 100.0
+        )
+    }
 }
 
 fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
@@ -67,10 +79,10 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     };
     let _ = writeln!(
         out,
-        "Done      {}  {} of {} actions ({:.0}%)",
+        "Done      {}  {} of {} ({:.0}%)",
         bar(r.actual, t.bar_width()),
         a.done,
-        a.total,
+        plural(a.total, "action"),
         r.actual * 100.0
     );
     let _ = writeln!(
@@ -83,8 +95,8 @@ fn progress(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = writeln!(
         out,
         "Time      {}  {:.0}% elapsed",
-        bar(r.time_elapsed, t.bar_width()),
-        r.time_elapsed * 100.0
+        bar(r.time_elapsed.min(1.0), t.bar_width()),
+        r.time_elapsed.min(1.0) * 100.0
     );
     let verdict = if r.on_track {
         Rating::Green
@@ -312,8 +324,11 @@ fn sections(out: &mut Screen, r: &StatusReport, t: &Terminal) {
     let _ = writeln!(out);
     let milestone = match &r.next_milestone {
         Some(m) => format!(
-            "{} {} ({}), in {} days",
-            m.date, m.title, m.kind, m.days_left
+            "{} {} ({}), in {}",
+            m.date,
+            m.title,
+            m.kind,
+            days(m.days_left)
         ),
         None => "none".to_string(),
     };

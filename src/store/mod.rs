@@ -12,6 +12,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::load::file::io_reason;
 use anyhow::Context;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
@@ -43,15 +44,17 @@ impl Store {
     /// Opens the store, creating it (and its folder) on first use and bringing an older schema up
     /// to date. A store from a newer binary is refused before anything is written.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the store's folder {}", dir.display()))?;
-        }
+        create_if_absent(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
-            .with_context(|| format!("cannot open the store {}", path.display()))?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            let reason = match e.sqlite_error_code() {
+                Some(ErrorCode::CannotOpen) => "SQLite cannot open it".to_string(),
+                _ => e.to_string(),
+            };
+            unusable(path, "open", &reason)
+        })?;
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file. Reading through a memory map
         // saves a copy of every page that a query across all plans touches.
@@ -96,6 +99,39 @@ impl Store {
     }
 }
 
+/// Creates the store's folder and an empty file for it (which SQLite takes for an empty database)
+/// where they are missing, so that a failure is the file system's, in its words: SQLite would
+/// only say "unable to open database file".
+fn create_if_absent(path: &Path) -> anyhow::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| unusable(path, "create", &io_reason(&e)))?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        // Another command may have created it meanwhile.
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            Err(unusable(path, "create", &io_reason(&e)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The store cannot be created or opened: why, and where else it can be.
+fn unusable(path: &Path, doing: &str, reason: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot {doing} the store {}: {reason}\n\
+         help: keep the store in a folder you can write to, with `--db PATH` or the PLAN_DB \
+         environment variable",
+        path.display()
+    )
+}
+
 /// `BEGIN IMMEDIATE`: a transaction that takes the write lock at once, waiting up to
 /// `BUSY_TIMEOUT` for it. A deferred transaction that reads and then writes would instead fail
 /// at once when another command holds the lock: SQLite cannot wait for that upgrade.
@@ -137,7 +173,7 @@ fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error 
     anyhow::anyhow!(
         "its folder {} is read-only, and the store's write-ahead log (files ending -wal and -shm) \
          must be beside it even to read it; make the folder writable, or copy the store into one \
-         that is",
+         that is and name the copy with `--db PATH` or the PLAN_DB environment variable",
         folder.unwrap_or(Path::new(".")).display()
     )
 }

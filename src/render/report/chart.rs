@@ -362,8 +362,8 @@ pub(super) fn trend(m: &MeasureRow) -> String {
         return "<span class=\"muted\">no readings</span>".to_string();
     };
     let mut svg = format!(
-        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W:.1} {SPARK_H:.1}\" role=\"img\" aria-label=\"{} readings against the target\">",
-        points.len()
+        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W:.1} {SPARK_H:.1}\" role=\"img\" aria-label=\"{} against the target\">",
+        crate::plan::words::plural(points.len(), "reading")
     );
     if m.target.is_finite() {
         let ty = scale.y(m.target);
