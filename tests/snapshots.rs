@@ -198,9 +198,11 @@ fn table_rows(text: &str) -> Vec<(String, String)> {
 #[test]
 fn an_empty_listing_says_so() {
     let store = Store::new();
-    let out = run(store
-        .plan(Path::new("plans"), AS_OF)
-        .args(["list", "--search", "no action has these words"]));
+    let out = run(store.plan(Path::new("plans"), AS_OF).args([
+        "list",
+        "--search",
+        "no action has these words",
+    ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, "No actions match.\n");
     let none_overdue = run(store.plan(Path::new("plans"), "2015-08-01").arg("overdue"));
