@@ -142,6 +142,17 @@ fn no_word_or_date_is_broken_across_lines() {
     }
 }
 
+#[test]
+fn an_evidence_link_is_never_broken() {
+    for width in WIDTHS {
+        let text = screen(&width.to_string(), &["show", "P2.2"]);
+        assert!(
+            text.contains("<evidence/p2.2-supervision-training-register.pdf>"),
+            "at {width}:\n{text}"
+        );
+    }
+}
+
 /// `2016-09-30`, possibly inside other characters.
 fn has_whole_date(word: &str) -> bool {
     word.as_bytes().windows(10).any(|w| {

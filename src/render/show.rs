@@ -107,11 +107,20 @@ pub fn text(r: &ShowReport, t: &Terminal) -> String {
             .as_deref()
             .map(|l| format!(" <{l}>"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}",
-            t.wrap(&format!("  {}  {}{link} — {check}", e.date, e.title), 14)
-        );
+        // A link too long for the column beside the date goes on a line of its own, where it
+        // can be read (and copied) whole.
+        let beside = t
+            .width
+            .is_none_or(|w| link.chars().count() + 14 <= usize::from(w));
+        let line = if beside {
+            format!("  {}  {}{link} — {check}", e.date, e.title)
+        } else {
+            format!("  {}  {} — {check}", e.date, e.title)
+        };
+        let _ = writeln!(out, "{}", t.wrap(&line, 14));
+        if !beside {
+            let _ = writeln!(out, "{}", t.wrap(&format!("   {link}"), 4));
+        }
     }
     section(&mut out, "Measures", r.measures.is_empty());
     for m in &r.measures {
