@@ -239,3 +239,30 @@ fn the_output_file_names_the_format() {
         .args(["report", "--month", "2016-13"]));
     assert_eq!(bad_month.code, 2);
 }
+
+#[test]
+fn after_the_target_date_the_report_counts_days_past_it_not_a_share_over_100_percent() {
+    let store = Store::new();
+    let month = |format: &str| {
+        let out = run(store
+            .plan(&fixture("plans/small.toml"), "2017-03-31")
+            .args(["report", "--month", "2017-02", "--format", format]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let markdown = month("md");
+    assert!(
+        markdown.contains("; all the time elapsed, 58 days past the target date."),
+        "{markdown}"
+    );
+    let html = month("html");
+    assert!(
+        html.contains(
+            "<span class=\"value\">58</span><span class=\"label\">days past the target date"
+        ),
+        "{html}"
+    );
+    for text in [&markdown, &html] {
+        assert!(!text.contains("% of the time"), "{text}");
+    }
+}

@@ -1,6 +1,8 @@
 //! Phrases more than one document says: the dashboard and the monthly report describe an
 //! at-risk action, the verification queue and a share the same way.
 
+use chrono::NaiveDate;
+
 use crate::plan::words::{days, plural};
 use crate::report::portfolio::PortfolioRow;
 use crate::report::{AtRiskRow, VerificationQueue};
@@ -11,6 +13,20 @@ pub fn percent(share: f64) -> String {
         format!("{:.0}%", share * 100.0)
     } else {
         "—".to_string()
+    }
+}
+
+/// The time elapsed on `as_of` of a plan due by `target`: "58% of the time elapsed", or once the
+/// target date has passed "all the time elapsed, 35 days past the target date" (a share over 100%
+/// reads as a mistake).
+pub fn time_elapsed(share: f64, target: NaiveDate, as_of: NaiveDate) -> String {
+    if as_of > target {
+        format!(
+            "all the time elapsed, {} past the target date",
+            days((as_of - target).num_days())
+        )
+    } else {
+        format!("{} of the time elapsed", percent(share))
     }
 }
 

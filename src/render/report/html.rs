@@ -347,10 +347,21 @@ fn figures(out: &mut String, r: &MonthlyReport) -> fmt::Result {
             h.planned.to_string(),
             format!("planned to be done by now ({})", percent(h.planned_share)),
         ),
-        (
-            percent(h.time_elapsed),
-            "of the time to the target elapsed".to_string(),
-        ),
+        if r.month_end > h.target {
+            (
+                (r.month_end - h.target).num_days().to_string(),
+                if (r.month_end - h.target).num_days() == 1 {
+                    "day past the target date".to_string()
+                } else {
+                    "days past the target date".to_string()
+                },
+            )
+        } else {
+            (
+                percent(h.time_elapsed),
+                "of the time to the target elapsed".to_string(),
+            )
+        },
         (
             h.completed_this_month.to_string(),
             format!(
@@ -380,7 +391,7 @@ fn progress_bars(out: &mut String, r: &MonthlyReport) -> fmt::Result {
     let rows = [
         ("Done", h.actual_share, "done"),
         ("Planned by now", h.planned_share, "planned"),
-        ("Time elapsed", h.time_elapsed, "time"),
+        ("Time elapsed", h.time_elapsed.min(1.0), "time"),
     ];
     writeln!(
         out,

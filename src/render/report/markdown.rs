@@ -108,13 +108,13 @@ fn headline(out: &mut Markdown, r: &MonthlyReport) {
     out.markup("## Headline\n\n- **Progress:** ");
     let _ = write!(
         out,
-        "{} of {} done ({}); {} planned by now ({}); {} of the time elapsed.",
+        "{} of {} done ({}); {} planned by now ({}); {}.",
         h.done,
         plural(h.total, "action"),
         percent(h.actual_share),
         h.planned,
         percent(h.planned_share),
-        percent(h.time_elapsed)
+        super::super::phrases::time_elapsed(h.time_elapsed, h.target, r.month_end)
     );
     out.markup("\n- **Verdict:** ");
     let _ = write!(
