@@ -44,8 +44,9 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
-    let h = &r.headline;
+/// The document up to `<body>`: a page that runs no script and fetches nothing, titled `title`
+/// (plan text, escaped here), with the report's style and `more_css`.
+pub(super) fn head(out: &mut String, title: &str, more_css: &str) -> fmt::Result {
     writeln!(
         out,
         "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">"
@@ -59,13 +60,14 @@ fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
         out,
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     )?;
-    writeln!(
-        out,
-        "<title>{}: monthly report, {}</title>",
-        esc(&h.title),
-        esc(&r.month_label)
-    )?;
-    writeln!(out, "<style>{CSS}</style>\n</head>\n<body>")?;
+    writeln!(out, "<title>{}</title>", esc(title))?;
+    writeln!(out, "<style>{CSS}{more_css}</style>\n</head>\n<body>")
+}
+
+fn page(out: &mut String, r: &MonthlyReport) -> fmt::Result {
+    let h = &r.headline;
+    let title = format!("{}: monthly report, {}", h.title, r.month_label);
+    head(out, &title, "")?;
     masthead(out, r)?;
     changed_since_issued(out, r)?;
     headline(out, r)?;

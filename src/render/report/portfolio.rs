@@ -8,7 +8,7 @@ use super::super::csv::Text;
 use super::super::markdown::Markdown;
 use super::super::phrases::{forecast_short, judgements, percent};
 use super::chart::burn_up_titled;
-use super::html::{CSS, date, esc, section};
+use super::html::{date, esc, head, section};
 use crate::plan::words::plural;
 use crate::report::portfolio::{MovedRow, PlanMonth, PortfolioMonth, PortfolioRow};
 
@@ -140,24 +140,11 @@ pub fn html(r: &PortfolioMonth) -> String {
 }
 
 fn page(out: &mut String, r: &PortfolioMonth) -> fmt::Result {
-    writeln!(
+    head(
         out,
-        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">"
+        &format!("Portfolio: monthly report, {}", r.month_label),
+        SMALL_BURN_UPS,
     )?;
-    writeln!(
-        out,
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-    )?;
-    writeln!(
-        out,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        out,
-        "<title>Portfolio: monthly report, {}</title>",
-        esc(&r.month_label)
-    )?;
-    writeln!(out, "<style>{CSS}{SMALL_BURN_UPS}</style>\n</head>\n<body>")?;
     writeln!(
         out,
         "<header class=\"masthead\">\n<p class=\"kicker\">Monthly report · {}</p>\n<h1>Portfolio</h1>",
