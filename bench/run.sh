@@ -104,6 +104,14 @@ else
   echo "bench: this build has no \`plan overdue\`; skipping the overdue measurements" >&2
 fi
 
+# i. Questions asked across every plan of the national store, nothing changed: the portfolio
+# dashboard, listings with and without filters, and the owners' workload.
+bench portfolio-national --warmup 3 --runs 20 "$(national "$DB") status --as-of $AS_OF"
+bench list-json-national --warmup 2 --runs 10 "$(national "$DB") list --format json --as-of $AS_OF"
+bench list-owner-national --warmup 3 --runs 20 "$(national "$DB") list --owner qa --as-of $AS_OF"
+bench list-search-national --warmup 3 --runs 20 "$(national "$DB") list --search audit --as-of $AS_OF"
+bench owners-national --warmup 3 --runs 20 "$(national "$DB") owners --as-of $AS_OF"
+
 # c. The same dashboard right after one file was edited: a unique comment changes its size and
 # content hash, so that one plan is read, parsed, diffed and rewritten in the store.
 bench status-after-edit --warmup 2 --runs 20 \
@@ -165,5 +173,10 @@ summary convert-300 1000
 summary export-sunderland 1000
 summary resync-20k 1000
 summary resync-20k-full
+summary portfolio-national 30
+summary list-json-national 100
+summary list-owner-national 30
+summary list-search-national 30
+summary owners-national 30
 echo
 echo "peak RSS of the first import: $(($(cat "$BENCH/first-import-rss-kb.txt") / 1024)) MiB"
