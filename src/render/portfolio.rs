@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::phrases::{forecast_short, judgements, percent};
+use super::report::portfolio::{TABLE_HEADER, cells};
 use super::terminal::{TableCell, Terminal};
 use crate::plan::words::plural;
 use crate::report::portfolio::{Portfolio, PortfolioRow};
@@ -29,38 +29,20 @@ pub fn text(p: &Portfolio, t: &Terminal) -> String {
 /// The portfolio table, one row per plan in the order given.
 pub fn table(rows: &[PortfolioRow], t: &Terminal) -> super::terminal::Table {
     let mut table = t
-        .table(
-            &[
-                "organisation",
-                "plan",
-                "judgement → target",
-                "done",
-                "planned",
-                "time",
-                "verdict",
-                "forecast",
-                "red",
-                "overdue",
-                "verify",
-            ],
-            &[0, 2, 6],
-        )
+        .table(&TABLE_HEADER, &[0, 2, 6])
         // On a narrow screen the plan, its progress, verdict, forecast and overdue count stay.
         .dropping(&[5, 4, 2, 10, 8, 0, 3]);
+    // Figures, the forecast included, align right.
+    let text_columns = [0, 1, 2, 6];
     for r in rows {
-        table.add_row([
-            TableCell::new(&r.organisation),
-            TableCell::new(&r.plan),
-            TableCell::new(judgements(r)),
-            TableCell::new(percent(r.actual)).right(),
-            TableCell::new(percent(r.planned)).right(),
-            TableCell::new(percent(r.time_elapsed)).right(),
-            TableCell::new(r.verdict.clone()),
-            TableCell::new(forecast_short(r)).right(),
-            TableCell::new(r.red).right(),
-            TableCell::new(r.overdue).right(),
-            TableCell::new(r.awaiting_verification).right(),
-        ]);
+        table.add_row(cells(r).into_iter().enumerate().map(|(i, text)| {
+            let cell = TableCell::new(text);
+            if text_columns.contains(&i) {
+                cell
+            } else {
+                cell.right()
+            }
+        }));
     }
     table
 }

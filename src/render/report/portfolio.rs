@@ -19,7 +19,8 @@ const SMALL_BURN_UPS: &str = "
 .burnups .legend { font-size: .7rem; }
 ";
 
-const TABLE_HEADER: [&str; 11] = [
+/// The portfolio table's columns, in every format.
+pub(crate) const TABLE_HEADER: [&str; 11] = [
     "organisation",
     "plan",
     "judgement → target",
@@ -34,7 +35,7 @@ const TABLE_HEADER: [&str; 11] = [
 ];
 
 /// A portfolio row's cells as text, before each format escapes them.
-fn cells(r: &PortfolioRow) -> Vec<String> {
+pub(crate) fn cells(r: &PortfolioRow) -> Vec<String> {
     vec![
         r.organisation.clone(),
         r.plan.clone(),
