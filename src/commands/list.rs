@@ -1,6 +1,7 @@
 //! `plan list`: actions across one plan or the whole store, filtered (filters combine with AND)
 //! and sorted.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -8,11 +9,12 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, parse_date};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
+use crate::plan::rules::ActionOn;
 use crate::plan::rules::Rating;
-use crate::plan::{Plan, Status};
+use crate::plan::{Owner, Plan, Status};
 use crate::render;
-use crate::report::records::{ActionRecord, Listing, natural_cmp};
+use crate::report::records::{ActionRecord, Listing, PlanContext, natural_cmp};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -117,53 +119,82 @@ impl From<RatingArg> for Rating {
 pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
-    let plans = super::plans_in_scope(&store, global)?;
+    let plans = super::plans_for_rules(&store, global)?;
     let owners = match &args.owner {
-        Some(owner) => Some(owners_meant(&plans, owner)?),
+        Some(owner) => Some(owners_meant(&plans.plans, owner)?),
         None => None,
     };
     if let Some(priority) = &args.priority {
-        known_priority(&plans, priority)?;
+        known_priority(&plans.plans, priority)?;
     }
+    let mentioning = match &args.search {
+        Some(text) => Some(
+            plans
+                .mentioning(&store.conn, &text.to_lowercase(), as_of)
+                .map_err(CliError::Store)?,
+        ),
+        None => None,
+    };
+    let several = plans.plans.len() > 1;
     let mut records: Vec<ActionRecord> = Vec::new();
-    for (plan, file) in &plans {
-        for (position, action) in plan.actions.iter().enumerate() {
-            let record = ActionRecord::of_plan(plan, file, position, action, as_of);
-            let owned = owners
-                .as_ref()
-                .is_none_or(|o| o.contains(&(record.plan.as_str(), record.owner.as_str())));
-            if owned && args.matches(&record, plan, as_of) {
+    let add = |plan: &Plan, file: &str, actions: &[ActionOn]| {
+        let context = PlanContext {
+            plan_id: &plan.id,
+            file,
+            amber_within_days: plan.amber_within_days,
+        };
+        let meant = owners.as_ref().map(|o| o.get(&plan.id));
+        let mentioned = mentioning.as_ref().map(|m| m.get(&plan.id));
+        for action in actions {
+            let owned = meant
+                .is_none_or(|ids| ids.is_some_and(|ids| ids.iter().any(|id| id == action.owner)));
+            let mentions = || {
+                mentioned.is_none_or(|positions| {
+                    positions.is_some_and(|p| p.binary_search(&action.position).is_ok())
+                })
+            };
+            if !owned || !mentions() {
+                continue;
+            }
+            let owner_name = plan.owner_name(action.owner);
+            let record = ActionRecord::new(&context, &owner_name, action, as_of);
+            if args.matches(&record) {
                 records.push(record);
             }
         }
-    }
+        Ok(())
+    };
+    plans
+        .for_each(&store.conn, as_of, add)
+        .map_err(CliError::Store)?;
     sort(&mut records, args.sort);
-    print(&records, plans.len() > 1, as_of, args.format, global)?;
+    print(&records, several, as_of, args.format, global)?;
     Ok(Outcome::Success)
 }
 
-/// The owners `--owner` means, as (plan, owner id): those with that id in any plan in scope, or
+/// The owners `--owner` means, as their ids by plan: those with that id in any plan in scope, or
 /// else those with that name in any case. Neither is bad input, with the ids it might have meant.
-fn owners_meant<'p>(
-    plans: &'p [(Plan, String)],
-    wanted: &str,
-) -> CliResult<Vec<(&'p str, &'p str)>> {
+fn owners_meant(plans: &[(Plan, String)], wanted: &str) -> CliResult<HashMap<String, Vec<String>>> {
     let all = || {
         plans
             .iter()
             .flat_map(|(p, _)| p.owners.iter().map(move |o| (p, o)))
     };
-    let by_id: Vec<_> = all()
-        .filter(|(_, o)| o.id == wanted)
-        .map(|(p, o)| (p.id.as_str(), o.id.as_str()))
-        .collect();
+    let by_plan = |meant: &dyn Fn(&Owner) -> bool| {
+        let mut found: HashMap<String, Vec<String>> = HashMap::new();
+        for (plan, owner) in all().filter(|(_, o)| meant(o)) {
+            found
+                .entry(plan.id.clone())
+                .or_default()
+                .push(owner.id.clone());
+        }
+        found
+    };
+    let by_id = by_plan(&|o| o.id == wanted);
     if !by_id.is_empty() {
         return Ok(by_id);
     }
-    let by_name: Vec<_> = all()
-        .filter(|(_, o)| o.name.to_lowercase() == wanted.to_lowercase())
-        .map(|(p, o)| (p.id.as_str(), o.id.as_str()))
-        .collect();
+    let by_name = by_plan(&|o| o.name.to_lowercase() == wanted.to_lowercase());
     if !by_name.is_empty() {
         return Ok(by_name);
     }
@@ -213,7 +244,7 @@ pub fn print(
 }
 
 impl ListArgs {
-    fn matches(&self, r: &ActionRecord, plan: &Plan, as_of: NaiveDate) -> bool {
+    fn matches(&self, r: &ActionRecord) -> bool {
         self.priority.as_ref().is_none_or(|p| &r.priority == p)
             && (self.status.is_empty() || self.status.iter().any(|s| Status::from(*s) == r.status))
             && (self.rag.is_empty() || self.rag.iter().any(|g| Rating::from(*g) == r.rating))
@@ -221,25 +252,7 @@ impl ListArgs {
             && (!self.awaiting_verification || r.awaiting_verification)
             && self.due_before.is_none_or(|d| r.due < d)
             && self.due_after.is_none_or(|d| r.due > d)
-            && self
-                .search
-                .as_ref()
-                .is_none_or(|text| mentions(plan, r, text, as_of))
     }
-}
-
-/// The id, the title or a note of an update visible as of the date contains `text`, in any case.
-fn mentions(plan: &Plan, r: &ActionRecord, text: &str, as_of: NaiveDate) -> bool {
-    let needle = text.to_lowercase();
-    let has = |hay: &str| hay.to_lowercase().contains(&needle);
-    has(&r.id)
-        || has(&r.title)
-        || plan.actions[r.position]
-            .updates
-            .iter()
-            .filter(|u| u.date <= as_of)
-            .filter_map(|u| u.note.as_deref())
-            .any(has)
 }
 
 pub fn sort(records: &mut [ActionRecord], key: SortKey) {

@@ -31,6 +31,7 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::error::{CliError, CliResult};
 use crate::plan::Plan;
 use crate::render::Stream;
+use crate::store::read::PlansForRules;
 use crate::store::sync::{Reading, SyncError, SyncReport};
 use crate::store::{self, Store};
 
@@ -258,16 +259,19 @@ pub fn chosen_plan(store: &Store, global: &GlobalArgs) -> CliResult<Plan> {
         .ok_or_else(|| CliError::input(format!("no plan `{id}` in the store")))
 }
 
-/// Every plan in the store when it holds several and no `--plan` chose one: the portfolio that
-/// `plan status` and `plan report` then show. `None` when the command is about one plan.
-pub fn portfolio_plans(store: &Store, global: &GlobalArgs) -> CliResult<Option<Vec<Plan>>> {
+/// Whether the command is about the portfolio, every plan in the store, which `plan status` and
+/// `plan report` show when it holds several and no `--plan` chose one.
+pub fn is_portfolio(store: &Store, global: &GlobalArgs) -> CliResult<bool> {
     if global.plan.is_some() {
-        return Ok(None);
+        return Ok(false);
     }
     let summaries = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
-    if summaries.len() < 2 {
-        return Ok(None);
-    }
+    Ok(summaries.len() > 1)
+}
+
+/// Every plan in the store, whole.
+pub fn all_plans(store: &Store) -> CliResult<Vec<Plan>> {
+    let summaries = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
     let mut plans = Vec::with_capacity(summaries.len());
     for summary in summaries {
         if let Some(plan) =
@@ -276,7 +280,7 @@ pub fn portfolio_plans(store: &Store, global: &GlobalArgs) -> CliResult<Option<V
             plans.push(plan);
         }
     }
-    Ok(Some(plans))
+    Ok(plans)
 }
 
 /// `id` when the store has such a plan; otherwise bad input naming the plans it does have.
@@ -324,6 +328,16 @@ pub fn unknown_id(kind: &str, id: &str, known: &[&str]) -> CliError {
 }
 
 /// The plans a listing covers, each with its file as given: `--plan`, or every plan in the store.
+/// The plan `--plan` names, or every plan in the store, as the rules read them (see
+/// `PlansForRules`: no notes, no evidence titles, no measures): what the questions across plans
+/// need, read in a few queries.
+pub fn plans_for_rules(store: &Store, global: &GlobalArgs) -> CliResult<PlansForRules> {
+    if let Some(id) = &global.plan {
+        chosen_plan_id(store, id)?;
+    }
+    PlansForRules::read(&store.conn, global.plan.as_deref()).map_err(CliError::Store)
+}
+
 pub fn plans_in_scope(store: &Store, global: &GlobalArgs) -> CliResult<Vec<(Plan, String)>> {
     if global.plan.is_some() {
         let plan = chosen_plan(store, global)?;

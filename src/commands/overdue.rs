@@ -11,7 +11,6 @@ use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
 use crate::report::records::{ActionRecord, PlanContext, natural_cmp};
-use crate::store;
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
@@ -41,26 +40,26 @@ pub enum OverdueFormat {
 pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
-    if let Some(id) = &global.plan {
-        super::chosen_plan_id(&store, id)?;
-    }
-    let candidates = store::read::possibly_overdue(&store.conn, as_of, global.plan.as_deref())
-        .map_err(CliError::Store)?;
-    let several = candidates
-        .iter()
-        .any(|c| c.plan_id != candidates[0].plan_id);
-    let mut records: Vec<ActionRecord> = candidates
-        .iter()
-        .map(|c| {
+    let mut records: Vec<ActionRecord> = Vec::new();
+    let plans = super::plans_for_rules(&store, global)?;
+    plans
+        .for_each(&store.conn, as_of, |plan, file, actions| {
             let context = PlanContext {
-                plan_id: &c.plan_id,
-                file: &c.file,
-                amber_within_days: c.amber_within_days,
+                plan_id: &plan.id,
+                file,
+                amber_within_days: plan.amber_within_days,
             };
-            ActionRecord::new(&context, &c.owner_name, c.position, &c.action, as_of)
+            for action in actions {
+                let days = action.standing.days_overdue(as_of);
+                if days > 0 && days >= args.grace {
+                    let owner_name = plan.owner_name(action.owner);
+                    records.push(ActionRecord::new(&context, &owner_name, action, as_of));
+                }
+            }
+            Ok(())
         })
-        .filter(|r| r.days_overdue > 0 && r.days_overdue >= args.grace)
-        .collect();
+        .map_err(CliError::Store)?;
+    let several = plans.plans.len() > 1;
     records.sort_by(|a, b| {
         b.days_overdue
             .cmp(&a.days_overdue)

@@ -6,9 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::cli::GlobalArgs;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::render;
-use crate::report::owners::OwnersReport;
+use crate::report::owners::{OwnerRow, OwnersReport};
 
 #[derive(Debug, Args)]
 pub struct OwnersArgs {
@@ -26,12 +26,20 @@ pub enum OwnersFormat {
 
 pub fn cmd_owners(global: &GlobalArgs, args: &OwnersArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
-    let plans = super::plans_in_scope(&store, global)?;
-    let report = OwnersReport::build(plans.iter().map(|(p, _)| p), global.as_of());
+    let plans = super::plans_for_rules(&store, global)?;
+    let several = plans.plans.len() > 1;
+    let mut rows = Vec::new();
+    plans
+        .for_each(&store.conn, global.as_of(), |plan, _, actions| {
+            rows.extend(OwnerRow::of_plan(plan, actions, global.as_of()));
+            Ok(())
+        })
+        .map_err(CliError::Store)?;
+    let report = OwnersReport::of_rows(rows, global.as_of());
     let text = match args.format {
         OwnersFormat::Table => render::owners::table(
             &report.owners,
-            plans.len() > 1,
+            several,
             &render::Terminal::for_stdout(global.color),
         ),
         OwnersFormat::Json => render::json::to_string(&report),

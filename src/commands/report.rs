@@ -121,7 +121,8 @@ pub fn cmd_report(global: &GlobalArgs, args: &ReportArgs) -> CliResult<Outcome> 
     let Some(month) = args.month else {
         return list_issued(global, &store, format);
     };
-    if let Some(plans) = super::portfolio_plans(&store, global)? {
+    if super::is_portfolio(&store, global)? {
+        let plans = super::all_plans(&store)?;
         if args.issue || args.as_issued {
             return Err(CliError::input(
                 "reports are issued one plan at a time; choose one with --plan",

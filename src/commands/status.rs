@@ -7,9 +7,9 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::cli::GlobalArgs;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::render;
-use crate::report::portfolio::Portfolio;
+use crate::report::portfolio::{Portfolio, PortfolioRow};
 use crate::report::status::StatusReport;
 
 #[derive(Debug, Args)]
@@ -27,8 +27,16 @@ pub enum StatusFormat {
 
 pub fn cmd_status(global: &GlobalArgs, args: &StatusArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
-    if let Some(plans) = super::portfolio_plans(&store, global)? {
-        let portfolio = Portfolio::build(&plans, global.as_of());
+    if super::is_portfolio(&store, global)? {
+        let mut rows = Vec::new();
+        super::plans_for_rules(&store, global)?
+            .for_each(&store.conn, global.as_of(), |plan, _, actions| {
+                let standings: Vec<_> = actions.iter().map(|a| a.standing).collect();
+                rows.push(PortfolioRow::of_standings(plan, &standings, global.as_of()));
+                Ok(())
+            })
+            .map_err(CliError::Store)?;
+        let portfolio = Portfolio::of_rows(rows, global.as_of());
         let text = match args.format {
             StatusFormat::Table => {
                 render::portfolio::text(&portfolio, &render::Terminal::for_stdout(global.color))

@@ -51,9 +51,7 @@ pub fn status_since(action: &Action, as_of: NaiveDate) -> Option<NaiveDate> {
 
 /// When the action was done, if it is done as of `as_of`.
 pub fn done_date(action: &Action, as_of: NaiveDate) -> Option<NaiveDate> {
-    (status_as_of(action, as_of) == Status::Done)
-        .then(|| status_since(action, as_of))
-        .flatten()
+    standing(action, as_of).done_date()
 }
 
 /// The latest revised deadline visible on `as_of`, if the deadline has been revised by then.
@@ -63,13 +61,13 @@ pub fn revised_due(action: &Action, as_of: NaiveDate) -> Option<NaiveDate> {
 
 /// The deadline in force on `as_of`: the latest revision, or the original.
 pub fn due_as_of(action: &Action, as_of: NaiveDate) -> NaiveDate {
-    revised_due(action, as_of).unwrap_or(action.due)
+    standing(action, as_of).due
 }
 
 /// How far the deadline has moved from the one first written (negative if brought forward).
 /// Reports show it because plans slip quietly when only the latest date is kept.
 pub fn slippage_days(action: &Action, as_of: NaiveDate) -> i64 {
-    days_between(action.due, due_as_of(action, as_of))
+    standing(action, as_of).slippage_days()
 }
 
 /// Days from `as_of` to the deadline in force (negative once it has passed).
@@ -116,24 +114,19 @@ pub fn has_verified_evidence(action: &Action, as_of: NaiveDate) -> bool {
 
 /// Past its deadline and not finished. Blocked work is still late; a deadline of today is not.
 pub fn is_overdue(action: &Action, as_of: NaiveDate) -> bool {
-    status_as_of(action, as_of).is_outstanding() && days_until_due(action, as_of) < 0
+    standing(action, as_of).is_overdue(as_of)
 }
 
 /// How many days past its deadline an overdue action is; 0 when it is not overdue.
 pub fn days_overdue(action: &Action, as_of: NaiveDate) -> i64 {
-    if is_overdue(action, as_of) {
-        -days_until_due(action, as_of)
-    } else {
-        0
-    }
+    standing(action, as_of).days_overdue(as_of)
 }
 
 /// Due soon: still to be done (blocked included), not past its deadline, and due within
 /// `window` days of `as_of` (a deadline of today included). The window is the plan's
 /// `amber_within_days`, the same that turns an open action amber.
 pub fn is_due_soon(action: &Action, as_of: NaiveDate, window: u32) -> bool {
-    let days_left = days_until_due(action, as_of);
-    status_as_of(action, as_of).is_outstanding() && (0..=i64::from(window)).contains(&days_left)
+    standing(action, as_of).is_due_soon(as_of, window)
 }
 
 /// A deadline moved by an update visible on `as_of`: from what, to what, and why.
@@ -167,6 +160,140 @@ pub fn revisions(action: &Action, as_of: NaiveDate) -> Vec<Revision> {
 /// stale once a newer update leaves it out.
 pub fn owner_rag(action: &Action, as_of: NaiveDate) -> Option<Rag> {
     latest_update(action, as_of).and_then(|u| u.rag)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where an action stands
+// ---------------------------------------------------------------------------------------------
+
+/// Where an action stands on a date: every figure the rules give an action on that date (its
+/// rating, whether and how far it is overdue, its slippage, whether it awaits verification, its
+/// part in a plan's progress) follows from these facts and the date itself. They change only on
+/// dates written in the action (its updates', its evidence items', and the days those were
+/// verified or rejected), which lets the store keep them as a short timeline per action
+/// (store/facts.rs) and answer questions across every plan without reading the updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: Status,
+    /// Since when it has had `status` (None when nobody has reported yet).
+    pub since: Option<NaiveDate>,
+    /// The deadline as first written.
+    pub original_due: NaiveDate,
+    /// The deadline in force.
+    pub due: NaiveDate,
+    /// Whether the deadline in force is a revision of the original.
+    pub revised: bool,
+    /// Where the deadline in force is written: the revising update's line, or the action's.
+    pub due_line: u32,
+    /// At least one visible evidence item is verified (`has_verified_evidence`).
+    pub verified_evidence: bool,
+    /// Every visible evidence item was rejected (`evidence_rejected`).
+    pub evidence_rejected: bool,
+}
+
+/// Where the action stands on `as_of`.
+pub fn standing(action: &Action, as_of: NaiveDate) -> Standing {
+    let revision = visible_updates(action, as_of)
+        .rev()
+        .find(|u| u.due.is_some());
+    Standing {
+        status: status_as_of(action, as_of),
+        since: status_since(action, as_of),
+        original_due: action.due,
+        due: revision.and_then(|u| u.due).unwrap_or(action.due),
+        revised: revision.is_some(),
+        due_line: revision.map_or(action.line, |u| u.line),
+        verified_evidence: has_verified_evidence(action, as_of),
+        evidence_rejected: evidence_rejected(action, as_of).is_some(),
+    }
+}
+
+impl Standing {
+    /// When the action was done, if it is done.
+    pub fn done_date(&self) -> Option<NaiveDate> {
+        (self.status == Status::Done)
+            .then_some(self.since)
+            .flatten()
+    }
+
+    /// How far the deadline has moved from the one first written (negative if brought forward).
+    pub fn slippage_days(&self) -> i64 {
+        days_between(self.original_due, self.due)
+    }
+
+    /// Days from `as_of` to the deadline in force (negative once it has passed).
+    fn days_until_due(&self, as_of: NaiveDate) -> i64 {
+        days_between(as_of, self.due)
+    }
+
+    /// Past its deadline and not finished. Blocked work is still late; a deadline of today is not.
+    pub fn is_overdue(&self, as_of: NaiveDate) -> bool {
+        self.status.is_outstanding() && self.days_until_due(as_of) < 0
+    }
+
+    /// How many days past its deadline an overdue action is; 0 when it is not overdue.
+    pub fn days_overdue(&self, as_of: NaiveDate) -> i64 {
+        if self.is_overdue(as_of) {
+            -self.days_until_due(as_of)
+        } else {
+            0
+        }
+    }
+
+    /// See `is_due_soon`.
+    pub fn is_due_soon(&self, as_of: NaiveDate, window: u32) -> bool {
+        let days_left = self.days_until_due(as_of);
+        self.status.is_outstanding() && (0..=i64::from(window)).contains(&days_left)
+    }
+
+    /// Done, and no evidence verified yet: in the verification queue.
+    pub fn awaits_verification(&self) -> bool {
+        self.done_date().is_some() && !self.verified_evidence
+    }
+
+    /// The derived rating (DESIGN.md, "Derived ratings").
+    pub fn rating(&self, as_of: NaiveDate, amber_within_days: u32) -> Rating {
+        match self.status {
+            Status::Dropped => Rating::Dropped,
+            Status::Done if self.verified_evidence => Rating::Blue,
+            Status::Done if self.evidence_rejected => Rating::Red,
+            Status::Done => Rating::Amber,
+            Status::Blocked => Rating::Red,
+            Status::NotStarted | Status::InProgress => {
+                open_rating(self.days_until_due(as_of), amber_within_days)
+            }
+        }
+    }
+}
+
+/// An action reduced to what listings and counts across plans read of it: its place in its plan,
+/// its ids and title, and where it stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionOn<'a> {
+    pub position: usize,
+    pub id: &'a str,
+    pub priority: &'a str,
+    pub title: &'a str,
+    pub owner: &'a str,
+    pub standing: Standing,
+}
+
+impl<'a> ActionOn<'a> {
+    pub fn of(position: usize, action: &'a Action, as_of: NaiveDate) -> Self {
+        ActionOn {
+            position,
+            id: &action.id,
+            priority: &action.priority,
+            title: &action.title,
+            owner: &action.owner,
+            standing: standing(action, as_of),
+        }
+    }
+}
+
+/// Where each of the plan's actions stands on `as_of`, in the plan's order.
+pub fn standings(plan: &Plan, as_of: NaiveDate) -> Vec<Standing> {
+    plan.actions.iter().map(|a| standing(a, as_of)).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,16 +369,7 @@ impl From<Rag> for Rating {
 
 /// The derived rating of an action as of a date (DESIGN.md, "Derived ratings").
 pub fn rating(action: &Action, as_of: NaiveDate, amber_within_days: u32) -> Rating {
-    match status_as_of(action, as_of) {
-        Status::Dropped => Rating::Dropped,
-        Status::Done if has_verified_evidence(action, as_of) => Rating::Blue,
-        Status::Done if evidence_rejected(action, as_of).is_some() => Rating::Red,
-        Status::Done => Rating::Amber,
-        Status::Blocked => Rating::Red,
-        Status::NotStarted | Status::InProgress => {
-            open_rating(days_until_due(action, as_of), amber_within_days)
-        }
-    }
+    standing(action, as_of).rating(as_of, amber_within_days)
 }
 
 /// An open action goes amber as its deadline approaches and red once it has passed.
@@ -358,17 +476,18 @@ pub struct Assessment {
 
 /// Assesses one action as of a date.
 pub fn assess(action: &Action, as_of: NaiveDate, amber_within_days: u32) -> Assessment {
+    let s = standing(action, as_of);
     Assessment {
-        status: status_as_of(action, as_of),
-        status_since: status_since(action, as_of),
-        original_due: action.due,
-        due: due_as_of(action, as_of),
-        slippage_days: slippage_days(action, as_of),
-        overdue: is_overdue(action, as_of),
-        days_overdue: days_overdue(action, as_of),
-        done_date: done_date(action, as_of),
-        verified_evidence: has_verified_evidence(action, as_of),
-        rating: rating(action, as_of, amber_within_days),
+        status: s.status,
+        status_since: s.since,
+        original_due: s.original_due,
+        due: s.due,
+        slippage_days: s.slippage_days(),
+        overdue: s.is_overdue(as_of),
+        days_overdue: s.days_overdue(as_of),
+        done_date: s.done_date(),
+        verified_evidence: s.verified_evidence,
+        rating: s.rating(as_of, amber_within_days),
         rating_reason: rating_reason(action, as_of, amber_within_days),
         owner_rag: owner_rag(action, as_of),
         rag_gap: honest_rag_gap(action, as_of, amber_within_days).is_some(),
@@ -458,25 +577,34 @@ impl ActionCounts {
         as_of: NaiveDate,
         amber_within_days: u32,
     ) -> Self {
+        let standings: Vec<Standing> = actions.into_iter().map(|a| standing(a, as_of)).collect();
+        Self::of(&standings, as_of, amber_within_days)
+    }
+
+    /// The tally of actions standing so on `as_of`.
+    pub fn of<'a>(
+        standings: impl IntoIterator<Item = &'a Standing>,
+        as_of: NaiveDate,
+        amber_within_days: u32,
+    ) -> Self {
         let mut counts = ActionCounts::default();
-        for action in actions {
-            counts.add(action, as_of, amber_within_days);
+        for s in standings {
+            counts.add(s, as_of, amber_within_days);
         }
         counts
     }
 
-    fn add(&mut self, action: &Action, as_of: NaiveDate, amber_within_days: u32) {
-        let status = status_as_of(action, as_of);
-        self.ratings.add(rating(action, as_of, amber_within_days));
-        if status == Status::Dropped {
+    fn add(&mut self, s: &Standing, as_of: NaiveDate, amber_within_days: u32) {
+        self.ratings.add(s.rating(as_of, amber_within_days));
+        if s.status == Status::Dropped {
             self.dropped += 1;
             return;
         }
         self.total += 1;
-        self.done += usize::from(status == Status::Done);
-        self.open += usize::from(status.is_open());
-        self.blocked += usize::from(status == Status::Blocked);
-        self.overdue += usize::from(is_overdue(action, as_of));
+        self.done += usize::from(s.status == Status::Done);
+        self.open += usize::from(s.status.is_open());
+        self.blocked += usize::from(s.status == Status::Blocked);
+        self.overdue += usize::from(s.is_overdue(as_of));
     }
 }
 
@@ -540,19 +668,23 @@ pub struct Progress {
 
 /// The progress of a plan as of a date (DESIGN.md, "Progress against the target").
 pub fn progress(plan: &Plan, as_of: NaiveDate) -> Progress {
-    let live: Vec<&Action> = plan
-        .actions
+    progress_of(plan, &standings(plan, as_of), as_of)
+}
+
+/// The progress of a plan whose actions stand so on `as_of`; `plan` gives its start and target.
+pub fn progress_of(plan: &Plan, standings: &[Standing], as_of: NaiveDate) -> Progress {
+    let live: Vec<&Standing> = standings
         .iter()
-        .filter(|a| status_as_of(a, as_of) != Status::Dropped)
+        .filter(|s| s.status != Status::Dropped)
         .collect();
     let total = live.len();
-    let done = count(&live, |a| status_as_of(a, as_of) == Status::Done);
-    let planned_count = count(&live, |a| a.due <= as_of);
+    let done = count(&live, |s| s.status == Status::Done);
+    let planned_count = count(&live, |s| s.original_due <= as_of);
     Progress {
         total,
         done,
-        dropped: plan.actions.len() - total,
-        overdue: count(&live, |a| is_overdue(a, as_of)),
+        dropped: standings.len() - total,
+        overdue: count(&live, |s| s.is_overdue(as_of)),
         planned_count,
         planned: share(planned_count, total),
         actual: share(done, total),
@@ -566,8 +698,8 @@ pub fn progress(plan: &Plan, as_of: NaiveDate) -> Progress {
     }
 }
 
-fn count(actions: &[&Action], predicate: impl Fn(&Action) -> bool) -> usize {
-    actions.iter().filter(|a| predicate(a)).count()
+fn count(live: &[&Standing], predicate: impl Fn(&Standing) -> bool) -> usize {
+    live.iter().filter(|s| predicate(s)).count()
 }
 
 fn share(part: usize, whole: usize) -> f64 {
@@ -682,8 +814,8 @@ fn relative_to_target(days_after_target: i64) -> String {
 
 /// Projects the completion rate of the last 90 days onto the remaining (non-dropped) actions.
 /// Where nothing was completed in that window there is no rate, and none is invented.
-fn forecast(live: &[&Action], target: NaiveDate, as_of: NaiveDate) -> Forecast {
-    let done = count(live, |a| status_as_of(a, as_of) == Status::Done);
+fn forecast(live: &[&Standing], target: NaiveDate, as_of: NaiveDate) -> Forecast {
+    let done = count(live, |s| s.status == Status::Done);
     let remaining = (live.len() - done) as u64;
     if remaining == 0 {
         return Forecast::NothingRemaining;
@@ -691,9 +823,7 @@ fn forecast(live: &[&Action], target: NaiveDate, as_of: NaiveDate) -> Forecast {
     let window_start = as_of
         .checked_sub_days(Days::new(u64::from(FORECAST_WINDOW_DAYS) - 1))
         .unwrap_or(NaiveDate::MIN);
-    let completions = count(live, |a| {
-        done_date(a, as_of).is_some_and(|d| d >= window_start)
-    }) as u64;
+    let completions = count(live, |s| s.done_date().is_some_and(|d| d >= window_start)) as u64;
     if completions == 0 {
         return Forecast::NoRecentCompletions { as_of };
     }
@@ -713,12 +843,12 @@ fn forecast(live: &[&Action], target: NaiveDate, as_of: NaiveDate) -> Forecast {
 /// Projects the completion rate since the plan's start onto the remaining actions: the steadier
 /// of the two forecasts, which a burst of completions in one quarter does not swing.
 fn forecast_since_start(
-    live: &[&Action],
+    live: &[&Standing],
     start: NaiveDate,
     target: NaiveDate,
     as_of: NaiveDate,
 ) -> Forecast {
-    let done = count(live, |a| status_as_of(a, as_of) == Status::Done) as u64;
+    let done = count(live, |s| s.status == Status::Done) as u64;
     let remaining = live.len() as u64 - done;
     if remaining == 0 {
         return Forecast::NothingRemaining;

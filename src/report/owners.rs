@@ -1,10 +1,12 @@
 //! The workload per owner: who is carrying the risk.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::plan::Plan;
-use crate::plan::rules::{self, ActionCounts};
+use crate::plan::rules::{ActionCounts, ActionOn, Standing};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerRow {
@@ -30,16 +32,28 @@ pub struct OwnersReport {
     pub owners: Vec<OwnerRow>,
 }
 
-impl OwnersReport {
-    /// Every owner of every plan, those carrying the most risk first.
-    pub fn build<'p>(plans: impl IntoIterator<Item = &'p Plan>, as_of: NaiveDate) -> Self {
-        let mut owners: Vec<OwnerRow> = Vec::new();
-        for plan in plans {
-            let window = plan.amber_within_days;
-            for owner in &plan.owners {
-                let actions = || plan.actions.iter().filter(|a| a.owner == owner.id);
-                let counts = ActionCounts::tally(actions(), as_of, window);
-                owners.push(OwnerRow {
+impl OwnerRow {
+    /// One row per owner of the plan, in the plan's order, its actions standing so on `as_of`.
+    pub fn of_plan(plan: &Plan, actions: &[ActionOn], as_of: NaiveDate) -> Vec<OwnerRow> {
+        let window = plan.amber_within_days;
+        let index: HashMap<&str, usize> = plan
+            .owners
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        let mut owned: Vec<Vec<Standing>> = vec![Vec::new(); plan.owners.len()];
+        for action in actions {
+            if let Some(&i) = index.get(action.owner) {
+                owned[i].push(action.standing);
+            }
+        }
+        plan.owners
+            .iter()
+            .zip(owned)
+            .map(|(owner, standings)| {
+                let counts = ActionCounts::of(&standings, as_of, window);
+                OwnerRow {
                     plan: plan.id.clone(),
                     owner: owner.id.clone(),
                     name: owner.name.clone(),
@@ -47,14 +61,21 @@ impl OwnersReport {
                     open: counts.open,
                     blocked: counts.blocked,
                     overdue: counts.overdue,
-                    due_soon: actions()
-                        .filter(|a| rules::is_due_soon(a, as_of, window))
+                    due_soon: standings
+                        .iter()
+                        .filter(|s| s.is_due_soon(as_of, window))
                         .count(),
                     due_soon_days: window,
                     done: counts.done,
-                });
-            }
-        }
+                }
+            })
+            .collect()
+    }
+}
+
+impl OwnersReport {
+    /// The report of these owners' rows (`OwnerRow::of_plan`), those carrying the most risk first.
+    pub fn of_rows(mut owners: Vec<OwnerRow>, as_of: NaiveDate) -> Self {
         owners.sort_by(|a, b| {
             b.overdue
                 .cmp(&a.overdue)

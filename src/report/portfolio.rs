@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::monthly::{Month, MonthlyReport};
 use super::{Basis, Forecasts, round3};
-use crate::plan::rules::{self, ActionCounts, Forecast};
+use crate::plan::rules::{self, ActionCounts, Forecast, Standing};
 use crate::plan::words::plural;
 use crate::plan::{Judgement, Plan};
 
@@ -69,8 +69,13 @@ pub struct PortfolioRow {
 
 impl PortfolioRow {
     pub fn of(plan: &Plan, as_of: NaiveDate) -> Self {
-        let progress = rules::progress(plan, as_of);
-        let counts = ActionCounts::tally(&plan.actions, as_of, plan.amber_within_days);
+        Self::of_standings(plan, &rules::standings(plan, as_of), as_of)
+    }
+
+    /// The row of a plan (its actions aside) whose actions stand so on `as_of`.
+    pub fn of_standings(plan: &Plan, standings: &[Standing], as_of: NaiveDate) -> Self {
+        let progress = rules::progress_of(plan, standings, as_of);
+        let counts = ActionCounts::of(standings, as_of, plan.amber_within_days);
         let headline = Forecasts::of(&progress).headline;
         PortfolioRow {
             plan: plan.id.clone(),
@@ -95,7 +100,7 @@ impl PortfolioRow {
             nothing_remaining: *progress.forecast_headline() == Forecast::NothingRemaining,
             red: counts.ratings.red,
             overdue: progress.overdue,
-            awaiting_verification: rules::awaiting_verification(&plan.actions, as_of).len(),
+            awaiting_verification: standings.iter().filter(|s| s.awaits_verification()).count(),
         }
     }
 
@@ -130,11 +135,13 @@ fn verdict(progress: &rules::Progress) -> String {
 }
 
 impl Portfolio {
-    pub fn build(plans: &[Plan], as_of: NaiveDate) -> Self {
+    /// The portfolio of these plans' rows (`PortfolioRow::of`), in any order.
+    pub fn of_rows(mut rows: Vec<PortfolioRow>, as_of: NaiveDate) -> Self {
+        rows.sort_by(PortfolioRow::risk_order);
         Portfolio {
             schema_version: super::SCHEMA_VERSION,
             as_of,
-            plans: rows(plans, as_of),
+            plans: rows,
         }
     }
 }

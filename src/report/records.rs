@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::plan::rules::{self, Rating};
+use crate::plan::rules::{ActionOn, Rating};
 use crate::plan::{Action, Plan, Status};
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,49 +60,39 @@ impl ActionRecord {
         Self::new(
             &context,
             &plan.owner_name(&action.owner),
-            position,
-            action,
+            &ActionOn::of(position, action, as_of),
             as_of,
         )
     }
 
+    /// The record of an action standing so on `as_of`.
     pub fn new(
         context: &PlanContext,
         owner_name: &str,
-        position: usize,
-        action: &Action,
+        action: &ActionOn,
         as_of: NaiveDate,
     ) -> Self {
-        let assessed = rules::assess(action, as_of, context.amber_within_days);
+        let s = action.standing;
         ActionRecord {
             plan: context.plan_id.to_string(),
-            id: action.id.clone(),
-            title: action.title.clone(),
-            priority: action.priority.clone(),
-            owner: action.owner.clone(),
+            id: action.id.to_string(),
+            title: action.title.to_string(),
+            priority: action.priority.to_string(),
+            owner: action.owner.to_string(),
             owner_name: owner_name.to_string(),
-            status: assessed.status,
-            rating: assessed.rating,
-            due: assessed.due,
-            original_due: assessed.original_due,
-            slippage_days: assessed.slippage_days,
-            days_overdue: assessed.days_overdue,
-            done_date: assessed.done_date,
-            awaiting_verification: assessed.done_date.is_some() && !assessed.verified_evidence,
+            status: s.status,
+            rating: s.rating(as_of, context.amber_within_days),
+            due: s.due,
+            original_due: s.original_due,
+            slippage_days: s.slippage_days(),
+            days_overdue: s.days_overdue(as_of),
+            done_date: s.done_date(),
+            awaiting_verification: s.awaits_verification(),
             file: context.file.to_string(),
-            line: due_line(action, as_of),
-            position,
+            line: s.due_line,
+            position: action.position,
         }
     }
-}
-
-/// Where the deadline in force as of `as_of` is written: the revising update, or the action.
-pub fn due_line(action: &Action, as_of: NaiveDate) -> u32 {
-    action
-        .updates
-        .iter()
-        .rfind(|u| u.date <= as_of && u.due.is_some())
-        .map_or(action.line, |u| u.line)
 }
 
 /// A JSON listing: the records, with the contract's version and the date they hold for.

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::records::due_line;
 use crate::plan::diff::HistoryEntry;
 use crate::plan::rules::{self, Rating, Revision};
 use crate::plan::{Action, Plan, Rag, Status};
@@ -105,7 +104,7 @@ impl ShowReport {
             as_of,
             plan: plan.id.clone(),
             file: file.to_string(),
-            line: due_line(action, as_of),
+            line: rules::standing(action, as_of).due_line,
             id: action.id.clone(),
             title: action.title.clone(),
             priority: action.priority.clone(),

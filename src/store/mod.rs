@@ -1,12 +1,12 @@
 //! The SQLite store: what the plan files were at each sync, an audit trail of every change, and
 //! the queries the reading commands run. Schema in `schema.rs`, documented in docs/store.md.
 
+pub mod facts;
 pub mod ids;
 pub mod issued;
 pub mod read;
 pub mod schema;
 pub mod sync;
-pub mod timeline;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ impl Store {
         // Per-connection settings: none of them writes to the file. Reading through a memory map
         // saves a copy of every page that a query across all plans touches.
         conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;")
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA mmap_size = 0;")
             .with_context(context)?;
         let migrating = schema::needs_migration(&conn)
             .map_err(|e| explain_read_only_folder(e, path))

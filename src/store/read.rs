@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
 use crate::plan::diff::HistoryEntry;
+use crate::plan::rules::ActionOn;
 use crate::plan::*;
 
 /// A plan in the store, and the file it came from.
@@ -275,84 +276,184 @@ fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure
     )
 }
 
-/// An action that may be overdue on a date, with just what the deadline rules read: its updates
-/// come from the timeline (without notes or ratings), and it has no evidence or links.
-#[derive(Debug, Clone)]
-pub struct OpenAction {
-    pub plan_id: String,
-    pub file: String,
-    pub amber_within_days: u32,
-    pub owner_name: String,
-    pub position: usize,
-    pub action: Action,
+/// Plans as the questions across plans read them (`plan list`, `plan owners`, `plan overdue`, the
+/// portfolio's dashboard), in a few queries for the whole store rather than eleven per plan: each
+/// plan's header, owners and priorities at once, then its actions one plan at a time
+/// (`for_each`), from its facts (store/facts.rs): each action's ids, title and owner, and where it
+/// stands on the date. No updates, evidence, measures or milestones: anything a command shows
+/// beyond that must come from `load_plan`.
+pub struct PlansForRules {
+    /// Each plan without its actions, and its file as the path was given at its sync; by id.
+    pub plans: Vec<(Plan, String)>,
 }
 
-/// Every action that could be overdue on `as_of` (its earliest deadline has passed and it is not
-/// closed for good by then), across the store or in one plan. The caller applies the rules.
-pub fn possibly_overdue(
-    conn: &Connection,
-    as_of: NaiveDate,
-    plan: Option<&str>,
-) -> anyhow::Result<Vec<OpenAction>> {
-    possibly_overdue_rows(conn, as_of, plan).context("cannot read the store's actions")
-}
-
-fn possibly_overdue_rows(
-    conn: &Connection,
-    as_of: NaiveDate,
-    plan: Option<&str>,
-) -> anyhow::Result<Vec<OpenAction>> {
-    // Plans and owners are few: read them once rather than joining them to every action.
-    let plans: HashMap<String, (String, u32)> = conn
-        .prepare_cached("SELECT id, display_path, amber_within_days FROM plans")?
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-        .collect::<Result<_, _>>()?;
-    let owners: HashMap<(String, String), String> = conn
-        .prepare_cached("SELECT plan_id, id, name FROM owners")?
-        .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT plan_id, position, id, priority, title, owner, due, line, timeline
-         FROM actions
-         WHERE earliest_due < ?1 AND (closed_from IS NULL OR closed_from > ?1)
-           AND (?2 IS NULL OR plan_id = ?2)",
-    )?;
-    let mut rows = stmt.query(rusqlite::params![as_of, plan])?;
-    let mut found = Vec::new();
-    while let Some(r) = rows.next()? {
-        let plan_id: String = r.get(0)?;
-        let owner: String = r.get(5)?;
-        let timeline: String = r.get(8)?;
-        let updates =
-            super::timeline::decode(&timeline).context("a damaged timeline in the store")?;
-        let (file, amber_within_days) = plans.get(&plan_id).cloned().unwrap_or_default();
-        let owner_name = owners
-            .get(&(plan_id.clone(), owner.clone()))
-            .cloned()
-            .unwrap_or_else(|| owner.clone());
-        found.push(OpenAction {
-            file,
-            amber_within_days,
-            owner_name,
-            position: r.get(1)?,
-            action: Action {
-                id: r.get(2)?,
-                priority: r.get(3)?,
-                title: r.get(4)?,
-                owner,
-                due: r.get(6)?,
-                start: None,
-                depends_on: Vec::new(),
-                success_measure: None,
-                measures: Vec::new(),
-                updates,
-                evidence: Vec::new(),
-                line: r.get(7)?,
-            },
-            plan_id,
-        });
+impl PlansForRules {
+    /// The plan `plan` names, or every plan in the store.
+    pub fn read(conn: &Connection, plan: Option<&str>) -> anyhow::Result<Self> {
+        read_headers(conn, plan).context("cannot read the store's plans")
     }
-    Ok(found)
+
+    /// Calls `visit` with each plan (without its actions), its file, and where each of its
+    /// actions stands on `as_of`, in the plan's order; one plan at a time, from its facts, so that
+    /// the actions of the whole store are never in memory at once.
+    pub fn for_each(
+        &self,
+        conn: &Connection,
+        as_of: NaiveDate,
+        mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut stmt = conn.prepare_cached("SELECT actions FROM plan_facts WHERE plan_id = ?1")?;
+        for (plan, file) in &self.plans {
+            let mut rows = stmt.query([&plan.id])?;
+            let Some(row) = rows.next()? else {
+                anyhow::bail!("the store has no facts for plan `{}`", plan.id);
+            };
+            let actions = super::facts::actions_on(row.get_ref(0)?.as_blob()?, as_of)
+                .with_context(|| format!("damaged facts for plan `{}` in the store", plan.id))?;
+            visit(plan, file, &actions)?;
+        }
+        Ok(())
+    }
+
+    /// For each plan, which of its actions (by position) mention `needle`, lower-cased: in their
+    /// id, their title or the note of an update visible on `as_of` (store/facts.rs).
+    pub fn mentioning(
+        &self,
+        conn: &Connection,
+        needle: &str,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<HashMap<String, Vec<usize>>> {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut stmt = conn.prepare_cached("SELECT search FROM plan_facts WHERE plan_id = ?1")?;
+        let mut found = HashMap::new();
+        for (plan, _) in &self.plans {
+            let mut rows = stmt.query([&plan.id])?;
+            let Some(row) = rows.next()? else {
+                anyhow::bail!("the store has no facts for plan `{}`", plan.id);
+            };
+            let positions = super::facts::mentioning(row.get_ref(0)?.as_blob()?, &finder, as_of)
+                .with_context(|| {
+                    format!("damaged search text for plan `{}` in the store", plan.id)
+                })?;
+            found.insert(plan.id.clone(), positions);
+        }
+        Ok(found)
+    }
+}
+
+fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansForRules> {
+    let mut plans: Vec<(Plan, String)> = conn
+        .prepare_cached(
+            "SELECT id, title, organisation, commissioner, start, target, target_judgement,
+                    inspection_body, inspection_published, inspection_judgement, amber_within_days,
+                    display_path
+             FROM plans WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+        )?
+        .query_map([plan], |r| {
+            let body: Option<String> = r.get(7)?;
+            let published = opt_date(r, 8)?;
+            let judgement = opt_keyword(r, 9, Judgement::parse)?;
+            let inspection = (body.is_some() || published.is_some() || judgement.is_some())
+                .then_some(Inspection {
+                    body,
+                    published,
+                    judgement,
+                });
+            let plan = Plan {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                organisation: r.get(2)?,
+                commissioner: r.get(3)?,
+                start: date(r, 4)?,
+                target: date(r, 5)?,
+                target_judgement: opt_keyword(r, 6, Judgement::parse)?,
+                inspection,
+                amber_within_days: r.get(10)?,
+                owners: Vec::new(),
+                priorities: Vec::new(),
+                actions: Vec::new(),
+                measures: Vec::new(),
+                milestones: Vec::new(),
+            };
+            Ok((plan, r.get(11)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let index: HashMap<String, usize> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.id.clone(), i))
+        .collect();
+    let mut add_rows = |sql: &str, add: &dyn Fn(&mut Plan, &Row) -> rusqlite::Result<()>| {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([plan])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&at) = index.get(r.get_ref(0)?.as_str()?) {
+                add(&mut plans[at].0, r)?;
+            }
+        }
+        anyhow::Ok(())
+    };
+    add_rows(
+        "SELECT plan_id, id, name, role FROM owners
+         WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY plan_id, position",
+        &|plan, r| {
+            plan.owners.push(Owner {
+                id: r.get(1)?,
+                name: r.get(2)?,
+                role: r.get(3)?,
+            });
+            Ok(())
+        },
+    )?;
+    add_rows(
+        "SELECT plan_id, id, title, area, recommendation FROM priorities
+         WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY plan_id, position",
+        &|plan, r| {
+            plan.priorities.push(Priority {
+                id: r.get(1)?,
+                title: r.get(2)?,
+                area: r.get(3)?,
+                recommendation: r.get(4)?,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(PlansForRules { plans })
+}
+
+/// A date column, read directly: rusqlite's conversion goes through a format string, several
+/// times slower, which shows across every action of the store.
+fn date(row: &Row, index: usize) -> rusqlite::Result<NaiveDate> {
+    let text = row.get_ref(index)?.as_str()?;
+    iso_date(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("unexpected date `{text}` in the store").into(),
+        )
+    })
+}
+
+fn opt_date(row: &Row, index: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match row.get_ref(index)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => date(row, index).map(Some),
+    }
+}
+
+/// `YYYY-MM-DD`, as the store writes dates.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
 }
 
 /// What the store observed happening to one action, oldest first.

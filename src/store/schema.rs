@@ -6,7 +6,7 @@ use anyhow::Context;
 use rusqlite::{Connection, Transaction};
 
 /// Migration `i` brings a database from version `i` to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -206,6 +206,24 @@ CREATE TABLE issued_report_files (
 ) WITHOUT ROWID;
 "#;
 
+const V3: &str = r#"
+-- What the questions across every plan read (`plan list`, `plan owners`, `plan overdue`, the
+-- portfolio), one row per plan, so that they read a hundred rows rather than tens of thousands
+-- and neither `updates` nor `evidence` (store/facts.rs, docs/store.md). They replace the columns
+-- that schema 1 derived for `plan overdue` in `actions`. The migration leaves the table empty;
+-- `fill_derived` writes it for the plans already in the store.
+DROP INDEX actions_open_on;
+ALTER TABLE actions DROP COLUMN earliest_due;
+ALTER TABLE actions DROP COLUMN closed_from;
+ALTER TABLE actions DROP COLUMN timeline;
+
+CREATE TABLE plan_facts (
+    plan_id  TEXT PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
+    actions  BLOB NOT NULL,               -- each action's ids, title, owner and standing by date
+    search   BLOB NOT NULL                -- each action's id, title and notes, lower-cased, dated
+);
+"#;
+
 /// Why a store could not be used as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -260,7 +278,25 @@ pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
         tx.execute_batch(sql)
             .with_context(|| format!("cannot migrate the store from schema {from}"))?;
     }
+    if (1..3).contains(&found) {
+        fill_derived(&tx).context("cannot migrate the store from schema 2")?;
+    }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// Schema 3's facts for the plans already in a store: each plan is read back as it is stored and
+/// its facts written, as a sync would have.
+fn fill_derived(tx: &Transaction) -> anyhow::Result<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM plans")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        if let Some(plan) = super::read::load_plan(tx, &id)? {
+            super::write::insert_facts(tx, &plan)?;
+        }
+    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use rusqlite::{Transaction, params};
 
-use super::timeline;
+use super::facts;
 use crate::plan::Plan;
 
 /// Removes a plan and everything under it.
@@ -55,6 +55,7 @@ pub fn insert_plan(
         priority.execute(params![id, pr.id, i, pr.title, pr.area, pr.recommendation])?;
     }
     insert_actions(tx, plan)?;
+    insert_facts(tx, plan)?;
     insert_measures(tx, plan)?;
     let mut milestone = tx.prepare_cached(
         "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -68,9 +69,8 @@ pub fn insert_plan(
 fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let id = &plan.id;
     let mut action = tx.prepare_cached(
-        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line,
-             earliest_due, closed_from, timeline)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut link = tx.prepare_cached(
         "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -96,9 +96,6 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             a.start,
             a.success_measure,
             a.line,
-            timeline::earliest_due(a),
-            timeline::closed_from(a),
-            timeline::encode(&a.updates),
         ])?;
         for (j, dep) in a.depends_on.iter().enumerate() {
             link.execute(params![id, a.id, "depends_on", j, dep])?;
@@ -135,6 +132,14 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             ])?;
         }
     }
+    Ok(())
+}
+
+/// Writes the plan's facts (store/facts.rs), which questions across plans read.
+pub fn insert_facts(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
+    let (actions, search) = facts::encode_plan(plan);
+    tx.prepare_cached("INSERT INTO plan_facts (plan_id, actions, search) VALUES (?1, ?2, ?3)")?
+        .execute(params![plan.id, actions, search])?;
     Ok(())
 }
 

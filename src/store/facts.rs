@@ -1,0 +1,401 @@
+//! What the rules read of an action, kept in its `actions` row so that questions across every
+//! plan (what is overdue, each owner's load, the portfolio, filtered listings) run the rules over
+//! every action without reading the `updates` and `evidence` tables; and, in `action_search`, the
+//! text `plan list --search` looks in. Both are caches for the tool, rebuilt from the plan file
+//! whenever it changes; docs/store.md documents them for people.
+//!
+//! **Facts** (`actions.facts`): where the action stands (`rules::Standing`) from each date on
+//! which that can change, as a blob of little-endian integers. Everything the rules derive about an
+//! action on a date follows from its standing and the date, and the standing changes only on dates
+//! written in the action: its updates', its evidence items', and the days those were verified or
+//! rejected. At sync the rules themselves (`rules::standing`) are asked for the standing on each
+//! such date and the day before the first, and consecutive equal standings are kept once; a query
+//! for any date takes the last one that starts on or before it, without reading the updates.
+//!
+//! Layout: the original due date, then the number of segments (i32, u32); then per segment, in
+//! date order, the day it starts (`NONE` for the first: from the beginning), the status (one
+//! byte: its place in `STATUSES`), flags (one byte: 1 the status has a since date, 2 the deadline
+//! is revised, 4 verified evidence, 8 all evidence rejected), the since date, the deadline in force
+//! and the line it is written on (i32, i32, u32). Dates are day numbers, 0001-01-01 being day 1
+//! (chrono's `num_days_from_ce`); `NONE` stands for no date.
+//!
+//! **A plan's actions** (`plan_facts.actions`): their number (u32), then per action, in the
+//! plan's order, its id, priority, title and owner id as UTF-8 strings and its facts as bytes,
+//! each behind its length in bytes (u32). One row per plan, so that a question across every plan
+//! reads a hundred rows rather than tens of thousands.
+//!
+//! **Search text** (`plan_facts.search`, each action's behind its length as above): entries of an `i32` day number, a `u32` byte length and
+//! that many bytes of lower-cased UTF-8: the action's id and title (day `NONE`: always visible),
+//! then each update's note with the update's date.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::plan::rules::{self, ActionOn, Standing};
+use crate::plan::{Action, Plan, Status};
+
+/// No date.
+const NONE: i32 = i32::MIN;
+
+const STATUSES: [Status; 5] = [
+    Status::NotStarted,
+    Status::InProgress,
+    Status::Blocked,
+    Status::Done,
+    Status::Dropped,
+];
+
+const HEADER_BYTES: usize = 8;
+const SEGMENT_BYTES: usize = 18;
+
+const SINCE: u8 = 1;
+const REVISED: u8 = 2;
+const VERIFIED: u8 = 4;
+const REJECTED: u8 = 8;
+
+fn day(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+/// The facts of an action: its standing on every date that can change it.
+pub fn encode(action: &Action) -> Vec<u8> {
+    let mut changes: Vec<NaiveDate> = action.updates.iter().map(|u| u.date).collect();
+    for e in &action.evidence {
+        changes.push(e.date);
+        changes.extend(e.verified_on);
+        changes.extend(e.rejection.as_ref().map(|r| r.on));
+    }
+    changes.sort_unstable();
+    changes.dedup();
+    // Before the first change (any date will do when there is none).
+    let first = match changes.first() {
+        Some(first) => first.pred_opt(),
+        None => Some(action.due),
+    };
+    let mut segments: Vec<(i32, Standing)> = Vec::new();
+    if let Some(before) = first {
+        segments.push((NONE, rules::standing(action, before)));
+    }
+    for date in changes {
+        let standing = rules::standing(action, date);
+        if segments.last().is_none_or(|(_, last)| *last != standing) {
+            segments.push((day(date), standing));
+        }
+    }
+    let mut out = Vec::with_capacity(HEADER_BYTES + segments.len() * SEGMENT_BYTES);
+    out.extend(day(action.due).to_le_bytes());
+    out.extend(
+        u32::try_from(segments.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    for (from, s) in segments {
+        let status = STATUSES.iter().position(|x| *x == s.status).unwrap_or(0) as u8;
+        let flags = [
+            (s.since.is_some(), SINCE),
+            (s.revised, REVISED),
+            (s.verified_evidence, VERIFIED),
+            (s.evidence_rejected, REJECTED),
+        ]
+        .iter()
+        .filter(|(set, _)| *set)
+        .fold(0, |flags, (_, flag)| flags | flag);
+        out.extend(from.to_le_bytes());
+        out.push(status);
+        out.push(flags);
+        out.extend(s.since.map_or(NONE, day).to_le_bytes());
+        out.extend(day(s.due).to_le_bytes());
+        out.extend(s.due_line.to_le_bytes());
+    }
+    out
+}
+
+/// Where the action whose facts these are stands on `as_of`; `None` if the bytes are not facts.
+pub fn standing_on(facts: &[u8], as_of: NaiveDate) -> Option<Standing> {
+    let mut reader = Reader(facts);
+    let original_due = reader.date()?;
+    let count = reader.u32()? as usize;
+    if reader.0.len() != count.checked_mul(SEGMENT_BYTES)? {
+        return None;
+    }
+    // The last segment starting on or before the date; the first starts from the beginning.
+    let as_of = day(as_of);
+    let chosen = reader
+        .0
+        .chunks_exact(SEGMENT_BYTES)
+        .take_while(|segment| {
+            let from = i32::from_le_bytes(segment[..4].try_into().unwrap_or_default());
+            from == NONE || from <= as_of
+        })
+        .last()?;
+    let mut reader = Reader(&chosen[4..]);
+    let status = *STATUSES.get(usize::from(reader.u8()?))?;
+    let flags = reader.u8()?;
+    let since = reader.date();
+    let due = reader.date()?;
+    let due_line = reader.u32()?;
+    Some(Standing {
+        status,
+        since: if flags & SINCE != 0 {
+            Some(since?)
+        } else {
+            None
+        },
+        original_due,
+        due,
+        revised: flags & REVISED != 0,
+        due_line,
+        verified_evidence: flags & VERIFIED != 0,
+        evidence_rejected: flags & REJECTED != 0,
+    })
+}
+
+struct Reader<'b>(&'b [u8]);
+
+impl<'b> Reader<'b> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take::<1>()?[0])
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take()?))
+    }
+
+    /// Bytes behind their length.
+    fn bytes(&mut self) -> Option<&'b [u8]> {
+        let len = self.u32()? as usize;
+        let (bytes, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(bytes)
+    }
+
+    /// A UTF-8 string behind its length.
+    fn text(&mut self) -> Option<&'b str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    /// `None` for `NONE` or bytes that are not a date.
+    fn date(&mut self) -> Option<NaiveDate> {
+        NaiveDate::from_num_days_from_ce_opt(i32::from_le_bytes(self.take()?))
+    }
+}
+
+/// A plan's actions and their search texts, as `plan_facts` keeps them.
+pub fn encode_plan(plan: &Plan) -> (Vec<u8>, Vec<u8>) {
+    let mut actions = Vec::new();
+    let mut search = Vec::new();
+    let count = u32::try_from(plan.actions.len()).unwrap_or(u32::MAX);
+    actions.extend(count.to_le_bytes());
+    search.extend(count.to_le_bytes());
+    for action in &plan.actions {
+        for field in [&action.id, &action.priority, &action.title, &action.owner] {
+            put(&mut actions, field.as_bytes());
+        }
+        put(&mut actions, &encode(action));
+        put(&mut search, &search_text(action));
+    }
+    (actions, search)
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend(u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend(bytes);
+}
+
+/// Where each action of a plan stands on `as_of`, from `plan_facts.actions`; `None` if the bytes
+/// are not a plan's actions.
+pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
+    let mut reader = Reader(bytes);
+    let count = reader.u32()? as usize;
+    let mut actions = Vec::with_capacity(count.min(bytes.len()));
+    for position in 0..count {
+        actions.push(ActionOn {
+            position,
+            id: reader.text()?,
+            priority: reader.text()?,
+            title: reader.text()?,
+            owner: reader.text()?,
+            standing: standing_on(reader.bytes()?, as_of)?,
+        });
+    }
+    reader.0.is_empty().then_some(actions)
+}
+
+/// Which of a plan's actions (by position) mention the lower-cased text `finder` looks for, from
+/// `plan_facts.search` (see `mentions`); `None` if the bytes are not search texts.
+pub fn mentioning(
+    bytes: &[u8],
+    finder: &memchr::memmem::Finder,
+    as_of: NaiveDate,
+) -> Option<Vec<usize>> {
+    let mut reader = Reader(bytes);
+    let count = reader.u32()? as usize;
+    let mut found = Vec::new();
+    for position in 0..count {
+        if mentions(reader.bytes()?, finder, as_of)? {
+            found.push(position);
+        }
+    }
+    reader.0.is_empty().then_some(found)
+}
+
+/// The action's id, title and update notes, lower-cased one by one, each with the day from which
+/// it is visible.
+pub fn search_text(action: &Action) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut entry = |day: i32, text: &str| {
+        let lower = text.to_lowercase();
+        out.extend(day.to_le_bytes());
+        out.extend(u32::try_from(lower.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend(lower.as_bytes());
+    };
+    entry(NONE, &action.id);
+    entry(NONE, &action.title);
+    for u in &action.updates {
+        if let Some(note) = &u.note {
+            entry(day(u.date), note);
+        }
+    }
+    out
+}
+
+/// Whether an entry of the search text visible on `as_of` contains the lower-cased text `finder`
+/// looks for; `None` if the bytes are not search text.
+pub fn mentions(text: &[u8], finder: &memchr::memmem::Finder, as_of: NaiveDate) -> Option<bool> {
+    let as_of = day(as_of);
+    let mut reader = Reader(text);
+    while !reader.0.is_empty() {
+        let from = i32::from_le_bytes(reader.take()?);
+        let entry = reader.bytes()?;
+        if (from == NONE || from <= as_of) && finder.find(entry).is_some() {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_source;
+    use crate::plan::Update;
+
+    const SMALL: &str = include_str!("../../tests/fixtures/plans/small.toml");
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Every fixture action, on every day from well before its plan starts to well after its
+    /// target: the standing read back from the facts is the one the rules give.
+    #[test]
+    fn facts_give_the_rules_standing_on_every_date() {
+        let sources = [
+            SMALL,
+            include_str!("../../plans/sunderland.toml"),
+            include_str!("../../tests/fixtures/portfolio/southmoor.toml"),
+            include_str!("../../tests/fixtures/portfolio/eastford.toml"),
+        ];
+        for source in sources {
+            let plan = load_source(source).0.unwrap();
+            for action in &plan.actions {
+                let facts = encode(action);
+                let mut on = plan.start - chrono::Days::new(400);
+                while on <= plan.target + chrono::Days::new(400) {
+                    assert_eq!(
+                        standing_on(&facts, on),
+                        Some(rules::standing(action, on)),
+                        "{} {} on {on}",
+                        plan.id,
+                        action.id
+                    );
+                    on = on.succ_opt().unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_action_without_dated_facts_stands_still() {
+        let plan = load_source(SMALL).0.unwrap();
+        let mut action = plan.actions[0].clone();
+        action.updates.clear();
+        action.evidence.clear();
+        let facts = encode(&action);
+        assert_eq!(facts.len(), HEADER_BYTES + SEGMENT_BYTES);
+        for on in [NaiveDate::MIN, date("2016-01-01"), NaiveDate::MAX] {
+            assert_eq!(standing_on(&facts, on), Some(rules::standing(&action, on)));
+        }
+    }
+
+    #[test]
+    fn damaged_facts_are_refused() {
+        let plan = load_source(SMALL).0.unwrap();
+        let facts = encode(plan.action("A2").unwrap());
+        let on = date("2016-06-30");
+        assert!(standing_on(&facts, on).is_some());
+        assert_eq!(standing_on(&facts[..facts.len() - 1], on), None);
+        assert_eq!(standing_on(b"2016-01-01,nope,,1", on), None);
+        let mut bad_status = facts.clone();
+        bad_status[HEADER_BYTES + 4] = 9;
+        assert_eq!(standing_on(&bad_status, NaiveDate::MIN), None);
+    }
+
+    #[test]
+    fn search_sees_notes_from_their_date_in_any_case() {
+        let (plan, _) = load_source(SMALL);
+        let plan = plan.unwrap();
+        let mut action = plan.actions[0].clone();
+        action.id = "Ä1".into();
+        action.title = "Recruit SOCIAL workers".into();
+        action.updates = vec![Update {
+            date: date("2016-03-01"),
+            status: Status::InProgress,
+            rag: None,
+            note: Some("Case file AUDIT begun".into()),
+            due: None,
+            line: 1,
+        }];
+        let text = search_text(&action);
+        let on = |needle: &str, d: &str| {
+            let finder = memchr::memmem::Finder::new(needle.as_bytes());
+            mentions(&text, &finder, date(d)).unwrap()
+        };
+        assert!(on("social", "2016-01-01"));
+        assert!(on("ä1", "2016-01-01"));
+        assert!(!on("audit", "2016-02-29"));
+        assert!(on("audit", "2016-03-01"));
+        // Entries are searched one by one: no match across the end of the title.
+        assert!(!on("workerscase", "2016-03-01"));
+        assert!(on("", "2016-01-01"));
+        let finder = memchr::memmem::Finder::new("x");
+        assert_eq!(
+            mentions(&text[..text.len() - 1], &finder, date("2016-03-01")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_plans_actions_read_back_in_order_with_their_texts() {
+        let plan = load_source(SMALL).0.unwrap();
+        let (actions, search) = encode_plan(&plan);
+        let on = date("2016-06-30");
+        let read = actions_on(&actions, on).unwrap();
+        let expected: Vec<ActionOn> = plan
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ActionOn::of(i, a, on))
+            .collect();
+        assert_eq!(read, expected);
+        assert_eq!(actions_on(&actions[..actions.len() - 1], on), None);
+        let finder = memchr::memmem::Finder::new("a5");
+        assert_eq!(mentioning(&search, &finder, on), Some(vec![4]));
+        assert_eq!(mentioning(&search[1..], &finder, on), None);
+    }
+}
