@@ -167,8 +167,8 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     plans
         .for_each(&store.conn, as_of, add)
         .map_err(CliError::Store)?;
-    sort(&mut records, args.sort);
-    print(&records, several, as_of, args.format, global)?;
+    let sorted = sort(&records, args.sort);
+    print(&sorted, several, as_of, args.format, global)?;
     Ok(Outcome::Success)
 }
 
@@ -217,7 +217,7 @@ fn known_priority(plans: &[(Plan, String)], wanted: &str) -> CliResult<()> {
 
 /// Prints action records in a listing format; shared with `plan overdue`.
 pub fn print(
-    records: &[ActionRecord],
+    records: &[&ActionRecord],
     several_plans: bool,
     as_of: NaiveDate,
     format: ListFormat,
@@ -255,10 +255,13 @@ impl ListArgs {
     }
 }
 
-pub fn sort(records: &mut [ActionRecord], key: SortKey) {
+/// The records in the order `key` asks for. References are sorted rather than the records
+/// themselves, which would be moved about many times each.
+pub fn sort(records: &[ActionRecord], key: SortKey) -> Vec<&ActionRecord> {
     let plan_order =
         |a: &ActionRecord, b: &ActionRecord| a.plan.cmp(&b.plan).then(a.position.cmp(&b.position));
-    records.sort_by(|a, b| match key {
+    let mut sorted: Vec<&ActionRecord> = records.iter().collect();
+    sorted.sort_by(|a, b| match key {
         SortKey::Due => a.due.cmp(&b.due).then_with(|| plan_order(a, b)),
         SortKey::Id => a.plan.cmp(&b.plan).then_with(|| natural_cmp(&a.id, &b.id)),
         SortKey::Owner => a
@@ -276,4 +279,5 @@ pub fn sort(records: &mut [ActionRecord], key: SortKey) {
             .cmp(&a.slippage_days)
             .then_with(|| plan_order(a, b)),
     });
+    sorted
 }

@@ -60,6 +60,7 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
         })
         .map_err(CliError::Store)?;
     let several = plans.plans.len() > 1;
+    let mut records: Vec<&ActionRecord> = records.iter().collect();
     records.sort_by(|a, b| {
         b.days_overdue
             .cmp(&a.days_overdue)
@@ -71,7 +72,7 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
         OverdueFormat::Json => ListFormat::Json,
         OverdueFormat::Csv => ListFormat::Csv,
         OverdueFormat::Github => {
-            let lines: String = records.iter().map(github_line).collect();
+            let lines: String = records.iter().map(|r| github_line(r)).collect();
             std::io::stdout().lock().write_all(lines.as_bytes())?;
             return Ok(outcome(&records));
         }
@@ -93,7 +94,7 @@ fn parse_grace(text: &str) -> Result<i64, String> {
     }
 }
 
-fn outcome(records: &[ActionRecord]) -> Outcome {
+fn outcome(records: &[&ActionRecord]) -> Outcome {
     if records.is_empty() {
         Outcome::Success
     } else {

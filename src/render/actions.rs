@@ -8,7 +8,7 @@ use crate::report::records::ActionRecord;
 
 /// One row per action; the plan column only when the records come from several plans. No
 /// records is a sentence, not a header over nothing.
-pub fn table(records: &[ActionRecord], several_plans: bool, t: &Terminal) -> String {
+pub fn table(records: &[&ActionRecord], several_plans: bool, t: &Terminal) -> String {
     if records.is_empty() {
         return "No actions match.\n".to_string();
     }
@@ -82,7 +82,7 @@ struct ActionCsv<'a> {
 }
 
 /// Action records as CSV, one row each.
-pub fn csv(records: &[ActionRecord]) -> String {
+pub fn csv(records: &[&ActionRecord]) -> String {
     super::csv::to_string(records.iter().map(|r| ActionCsv {
         plan: (&r.plan).into(),
         id: (&r.id).into(),

@@ -100,7 +100,7 @@ impl ActionRecord {
 pub struct Listing<'a> {
     pub schema_version: u32,
     pub as_of: NaiveDate,
-    pub actions: &'a [ActionRecord],
+    pub actions: &'a [&'a ActionRecord],
 }
 
 /// Orders ids the way people number them: `P1.2` before `P1.10`.
