@@ -39,6 +39,8 @@ generate() { # DIR GENERATOR-ARGS...
 }
 generate "$BENCH/national" # the defaults: 150 plans of 300 actions, seed 2015
 generate "$BENCH/10k" --plans 50 --actions 200
+# Twice the national picture, to see how each cost grows with the number of actions.
+generate "$BENCH/90k" --plans 300
 # A council's tracker of 300 actions, as an Excel workbook, for `plan convert`.
 TRACKER=$BENCH/tracker-300.xlsx
 [[ -f $TRACKER ]] || target/release/examples/trackers large "$TRACKER" 300
@@ -81,6 +83,7 @@ IMPORT_DB=$BENCH/import.db
 bench first-import --warmup 1 --runs 5 --prepare "rm -f $IMPORT_DB $IMPORT_DB-journal" \
   "$(national "$IMPORT_DB") import"
 rm -f "$IMPORT_DB" "$IMPORT_DB-journal"
+# shellcheck disable=SC2046 # the command line is split into its words on purpose
 /usr/bin/time -f %M -o "$BENCH/first-import-rss-kb.txt" \
   $(national "$IMPORT_DB") import >/dev/null
 
@@ -105,12 +108,92 @@ else
 fi
 
 # i. Questions asked across every plan of the national store, nothing changed: the portfolio
-# dashboard, listings with and without filters, and the owners' workload.
+# dashboard, listings with and without filters, and the owners' workload. A filtered listing is
+# measured as JSON, the answer to the query; as a table, the terminal layout of thousands of rows
+# is measured too, for information.
 bench portfolio-national --warmup 3 --runs 20 "$(national "$DB") status --as-of $AS_OF"
 bench list-json-national --warmup 2 --runs 10 "$(national "$DB") list --format json --as-of $AS_OF"
-bench list-owner-national --warmup 3 --runs 20 "$(national "$DB") list --owner qa --as-of $AS_OF"
-bench list-search-national --warmup 3 --runs 20 "$(national "$DB") list --search audit --as-of $AS_OF"
+bench list-owner-national --warmup 3 --runs 20 \
+  "$(national "$DB") list --owner qa --format json --as-of $AS_OF"
+bench list-search-national --warmup 3 --runs 20 \
+  "$(national "$DB") list --search audit --format json --as-of $AS_OF"
+bench list-overdue-owner-national --warmup 3 --runs 20 \
+  "$(national "$DB") list --overdue --owner qa --as-of $AS_OF"
+bench list-owner-table-national --warmup 3 --runs 20 "$(national "$DB") list --owner qa --as-of $AS_OF"
 bench owners-national --warmup 3 --runs 20 "$(national "$DB") owners --as-of $AS_OF"
+
+# j. Peak memory (maximum resident set) of each question across the national store, one run each.
+QUESTIONS=(
+  "status --as-of $AS_OF"
+  "list --format json --as-of $AS_OF"
+  "list --owner qa --format json --as-of $AS_OF"
+  "list --search audit --format json --as-of $AS_OF"
+  "owners --as-of $AS_OF"
+  "overdue --format json --as-of $AS_OF"
+)
+: >"$BENCH/questions-rss.txt"
+for question in "${QUESTIONS[@]}"; do
+  # shellcheck disable=SC2046,SC2086 # the command line is split into its words on purpose
+  /usr/bin/time -f %M -o "$BENCH/rss-kb.txt" $(national "$DB") $question >/dev/null || true
+  echo "$(cat "$BENCH/rss-kb.txt") $question" >>"$BENCH/questions-rss.txt"
+done
+
+# k. The same answers as a build that read every plan whole before answering (the commit before
+# the store kept facts per plan), on the national data at three dates: `list`, `owners`,
+# `overdue` and the portfolio, as JSON, byte for byte. Skipped when the history is too shallow to
+# hold that commit.
+REFERENCE_COMMIT=4e2fea6
+REFERENCE=$BENCH/reference
+if git cat-file -e "$REFERENCE_COMMIT^{commit}" 2>/dev/null; then
+  if [[ ! -x $REFERENCE/bin/plan ]]; then
+    rm -rf "$REFERENCE"
+    mkdir -p "$REFERENCE/src"
+    git archive "$REFERENCE_COMMIT" | tar -x -C "$REFERENCE/src"
+    cargo build --release --locked --manifest-path "$REFERENCE/src/Cargo.toml" \
+      --target-dir "$REFERENCE/target" --bin plan
+    mkdir -p "$REFERENCE/bin"
+    cp "$REFERENCE/target/release/plan" "$REFERENCE/bin/plan"
+  fi
+  REFERENCE_DB=$BENCH/reference.db
+  rm -f "$REFERENCE_DB" "$REFERENCE_DB-wal" "$REFERENCE_DB-shm"
+  "$REFERENCE/bin/plan" --db "$REFERENCE_DB" --plans "$BENCH/national" import >/dev/null
+  : >"$BENCH/same-answers.txt"
+  for date in 2017-03-31 "$AS_OF" 2019-12-31; do
+    for question in "list --format json" "list --owner qa --format json" \
+      "list --search audit --format json" "owners --format json" "overdue --format json" \
+      "status --format json"; do
+      # shellcheck disable=SC2086 # the question is split into its words on purpose
+      if cmp -s <($(national "$DB") $question --as-of "$date" || true) \
+        <("$REFERENCE/bin/plan" --db "$REFERENCE_DB" --plans "$BENCH/national" $question \
+          --as-of "$date" || true); then
+        echo "same $date $question" >>"$BENCH/same-answers.txt"
+      else
+        echo "DIFFERENT $date $question" >>"$BENCH/same-answers.txt"
+      fi
+    done
+  done
+else
+  echo "bench: commit $REFERENCE_COMMIT is not in this clone; not comparing answers" >&2
+fi
+
+# l. How the costs grow with the number of actions: 10,000, 45,000 and 90,000, nothing changed
+# (the first import aside).
+for size in 10k national 90k; do
+  db=$BENCH/growth-$size.db
+  rm -f "$db" "$db-wal" "$db-shm"
+  bench "growth-import-$size" --warmup 1 --runs 3 --prepare "rm -f $db $db-wal $db-shm" \
+    "$PLAN --db $db --plans $BENCH/$size import"
+  "$PLAN" --db "$db" --plans "$BENCH/$size" import >/dev/null
+  at="$PLAN --db $db --plans $BENCH/$size"
+  bench "growth-overdue-$size" -i --warmup 3 --runs 20 "$at overdue --format json --as-of $AS_OF"
+  bench "growth-owners-$size" --warmup 3 --runs 20 "$at owners --as-of $AS_OF"
+  bench "growth-portfolio-$size" --warmup 3 --runs 20 "$at status --as-of $AS_OF"
+  bench "growth-list-json-$size" --warmup 2 --runs 10 "$at list --format json --as-of $AS_OF"
+done
+
+# m. Taskwarrior on the same 10,000 items: `plan overdue` against `task +OVERDUE export`, and a
+# first import against `task import`, run alternately (bench/taskwarrior.sh).
+bench/taskwarrior.sh "$PLAN" "$BENCH/10k" "$AS_OF" "$BENCH" | tee "$BENCH/taskwarrior.txt"
 
 # c. The same dashboard right after one file was edited: a unique comment changes its size and
 # content hash, so that one plan is read, parsed, diffed and rewritten in the store.
@@ -166,7 +249,7 @@ echo "| --- | ---: | ---: | ---: | ---: | --- |"
 summary first-import 3000
 summary status-unchanged 30
 summary status-after-edit 100
-summary overdue-national 50
+summary overdue-national 30
 summary overdue-10k 20
 summary report-sunderland 200
 summary convert-300 1000
@@ -177,6 +260,34 @@ summary portfolio-national 30
 summary list-json-national 100
 summary list-owner-national 30
 summary list-search-national 30
+summary list-overdue-owner-national 30
+summary list-owner-table-national
 summary owners-national 30
 echo
-echo "peak RSS of the first import: $(($(cat "$BENCH/first-import-rss-kb.txt") / 1024)) MiB"
+echo "| growth | 10,000 actions | 45,000 | 90,000 |"
+echo "| --- | ---: | ---: | ---: |"
+for what in import overdue owners portfolio list-json; do
+  row="| $what"
+  for size in 10k national 90k; do
+    json=$BENCH/growth-$what-$size.json
+    if [[ -f $json ]]; then
+      row+=" | $(jq -r '.results[0].median * 1e3 | . * 10 | round / 10' "$json") ms"
+    else
+      row+=" | not measured"
+    fi
+  done
+  echo "$row |"
+done
+echo
+echo "peak RSS of the first import: $(($(cat "$BENCH/first-import-rss-kb.txt") / 1024)) MiB (target < 100)"
+echo "peak RSS of the questions across the national store (target < 50 MiB each):"
+while read -r kb question; do
+  echo "  $((kb / 1024)) MiB  plan $question"
+done <"$BENCH/questions-rss.txt"
+if [[ -f $BENCH/same-answers.txt ]]; then
+  echo "answers compared with commit $REFERENCE_COMMIT: $(grep -c '^same' "$BENCH/same-answers.txt") same, $(grep -c '^DIFFERENT' "$BENCH/same-answers.txt") different"
+  grep '^DIFFERENT' "$BENCH/same-answers.txt" || true
+fi
+if [[ -f $BENCH/taskwarrior.txt ]]; then
+  cat "$BENCH/taskwarrior.txt"
+fi
