@@ -135,7 +135,7 @@ QUESTIONS=(
 for question in "${QUESTIONS[@]}"; do
   # shellcheck disable=SC2046,SC2086 # the command line is split into its words on purpose
   /usr/bin/time -f %M -o "$BENCH/rss-kb.txt" $(national "$DB") $question >/dev/null || true
-  echo "$(cat "$BENCH/rss-kb.txt") $question" >>"$BENCH/questions-rss.txt"
+  echo "$(tail -n 1 "$BENCH/rss-kb.txt") $question" >>"$BENCH/questions-rss.txt"
 done
 
 # k. The same answers as a build that read every plan whole before answering (the commit before

@@ -235,7 +235,10 @@ pub fn print(
                 as_of,
                 actions: records,
             };
-            return Ok(render::json::write(std::io::stdout().lock(), &listing)?);
+            return Ok(render::json::write_listing(
+                std::io::stdout().lock(),
+                &listing,
+            )?);
         }
         ListFormat::Csv => render::actions::csv(records),
     };

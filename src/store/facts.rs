@@ -19,10 +19,12 @@
 //! and the line it is written on (i32, i32, u32). Dates are day numbers, 0001-01-01 being day 1
 //! (chrono's `num_days_from_ce`); `NONE` stands for no date.
 //!
-//! **A plan's actions** (`plan_facts.actions`): their number (u32), then per action, in the
-//! plan's order, its id, priority, title and owner id as UTF-8 strings and its facts as bytes,
-//! each behind its length in bytes (u32). One row per plan, so that a question across every plan
-//! reads a hundred rows rather than tens of thousands.
+//! **A plan's actions** (`plan_facts.actions`): their number (u32); the byte length (u32) and
+//! the bytes of one UTF-8 text holding each action's id, priority, title and owner id one after
+//! the other, so that it is checked as UTF-8 once; then per action, in the plan's order, where
+//! each of those four ends in that text (u32 each) and its facts behind their length (u32). One
+//! row per plan, so that a question across every plan reads a hundred rows rather than tens of
+//! thousands.
 //!
 //! **Search text** (`plan_facts.search`, each action's behind its length as above): entries of an `i32` day number, a `u32` byte length and
 //! that many bytes of lower-cased UTF-8: the action's id and title (day `NONE`: always visible),
@@ -174,11 +176,6 @@ impl<'b> Reader<'b> {
         Some(bytes)
     }
 
-    /// A UTF-8 string behind its length.
-    fn text(&mut self) -> Option<&'b str> {
-        std::str::from_utf8(self.bytes()?).ok()
-    }
-
     /// `None` for `NONE` or bytes that are not a date.
     fn date(&mut self) -> Option<NaiveDate> {
         NaiveDate::from_num_days_from_ce_opt(i32::from_le_bytes(self.take()?))
@@ -187,18 +184,22 @@ impl<'b> Reader<'b> {
 
 /// A plan's actions and their search texts, as `plan_facts` keeps them.
 pub fn encode_plan(plan: &Plan) -> (Vec<u8>, Vec<u8>) {
-    let mut actions = Vec::new();
+    let mut text = String::new();
+    let mut rest = Vec::new();
     let mut search = Vec::new();
     let count = u32::try_from(plan.actions.len()).unwrap_or(u32::MAX);
-    actions.extend(count.to_le_bytes());
     search.extend(count.to_le_bytes());
     for action in &plan.actions {
         for field in [&action.id, &action.priority, &action.title, &action.owner] {
-            put(&mut actions, field.as_bytes());
+            text.push_str(field);
+            rest.extend(u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes());
         }
-        put(&mut actions, &encode(action));
+        put(&mut rest, &encode(action));
         put(&mut search, &search_text(action));
     }
+    let mut actions = count.to_le_bytes().to_vec();
+    put(&mut actions, text.as_bytes());
+    actions.extend(rest);
     (actions, search)
 }
 
@@ -212,14 +213,22 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
     let mut reader = Reader(bytes);
     let count = reader.u32()? as usize;
+    let text = std::str::from_utf8(reader.bytes()?).ok()?;
+    let mut start = 0;
+    let mut field = |reader: &mut Reader| {
+        let end = reader.u32()? as usize;
+        let field = text.get(start..end)?;
+        start = end;
+        Some(field)
+    };
     let mut actions = Vec::with_capacity(count.min(bytes.len()));
     for position in 0..count {
         actions.push(ActionOn {
             position,
-            id: reader.text()?,
-            priority: reader.text()?,
-            title: reader.text()?,
-            owner: reader.text()?,
+            id: field(&mut reader)?,
+            priority: field(&mut reader)?,
+            title: field(&mut reader)?,
+            owner: field(&mut reader)?,
             standing: standing_on(reader.bytes()?, as_of)?,
         });
     }

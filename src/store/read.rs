@@ -324,6 +324,21 @@ impl PlansForRules {
         as_of: NaiveDate,
     ) -> anyhow::Result<HashMap<String, Vec<usize>>> {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        // The search texts are most of the store's facts (a national store's notes are 10 MB),
+        // read once and in order: mapped into memory, they are not copied page by page. Only here:
+        // a map brings in neighbouring pages of other tables as well (see `Store::open`).
+        conn.execute_batch("PRAGMA mmap_size = 1073741824")?;
+        let found = self.search_each(conn, &finder, as_of);
+        conn.execute_batch("PRAGMA mmap_size = 0")?;
+        found
+    }
+
+    fn search_each(
+        &self,
+        conn: &Connection,
+        finder: &memchr::memmem::Finder,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<HashMap<String, Vec<usize>>> {
         let mut stmt = conn.prepare_cached("SELECT search FROM plan_facts WHERE plan_id = ?1")?;
         let mut found = HashMap::new();
         for (plan, _) in &self.plans {
@@ -331,7 +346,7 @@ impl PlansForRules {
             let Some(row) = rows.next()? else {
                 anyhow::bail!("the store has no facts for plan `{}`", plan.id);
             };
-            let positions = super::facts::mentioning(row.get_ref(0)?.as_blob()?, &finder, as_of)
+            let positions = super::facts::mentioning(row.get_ref(0)?.as_blob()?, finder, as_of)
                 .with_context(|| {
                     format!("damaged search text for plan `{}` in the store", plan.id)
                 })?;
