@@ -239,7 +239,10 @@ pub fn for_each_in_parallel<T: Sync, R: Send, E>(
     }
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::channel::<(usize, R)>();
+        // Bounded, so that parsing cannot run far ahead of a slower sink and hold every parsed
+        // file in memory at once: a worker waits while `workers` results are queued. The sink
+        // drains the queue whatever it is waiting for, so nothing waits for ever.
+        let (send, receive) = std::sync::mpsc::sync_channel::<(usize, R)>(workers);
         for _ in 0..workers {
             let send = send.clone();
             let (next, f) = (&next, &f);

@@ -106,12 +106,14 @@ pub fn sync(
         });
     }
 
-    // Changed files are written while later ones are still being parsed. With a page cache large
-    // enough to hold every change until the commit, an invalid file found late rolls back without
-    // the database file ever having been written.
+    // Changed files are written while later ones are still being parsed. Changes beyond the page
+    // cache spill into the write-ahead log, which only the commit makes part of the store: an
+    // invalid file found late rolls back without the database file ever having been written. The
+    // cache is raised from SQLite's 2 MB so that a sync of a few plans spills nothing, and kept
+    // well under the size of a national store so that a first import stays in bounded memory.
     store
         .conn
-        .pragma_update(None, "cache_size", -1_048_576)
+        .pragma_update(None, "cache_size", -32_768)
         .context("cannot configure the store")?;
     let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let synced_at = synced_at.as_str();
