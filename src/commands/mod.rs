@@ -327,7 +327,6 @@ pub fn unknown_id(kind: &str, id: &str, known: &[&str]) -> CliError {
     CliError::input(format!("no {kind} `{id}`{hint}"))
 }
 
-/// The plans a listing covers, each with its file as given: `--plan`, or every plan in the store.
 /// The plan `--plan` names, or every plan in the store, as the rules read them (see
 /// `PlansForRules`: no notes, no evidence titles, no measures): what the questions across plans
 /// need, read in a few queries.
@@ -338,6 +337,8 @@ pub fn plans_for_rules(store: &Store, global: &GlobalArgs) -> CliResult<PlansFor
     PlansForRules::read(&store.conn, global.plan.as_deref()).map_err(CliError::Store)
 }
 
+/// The plans a command covers, whole, each with its file as given: `--plan`, or every plan in the
+/// store.
 pub fn plans_in_scope(store: &Store, global: &GlobalArgs) -> CliResult<Vec<(Plan, String)>> {
     if global.plan.is_some() {
         let plan = chosen_plan(store, global)?;
