@@ -314,7 +314,7 @@ impl Table {
         // Figures and dates whole first, then the prose: a long title gets more room than a short
         // name (in proportion to the square root of what each wants), but not all of it.
         for (i, &c) in shown.iter().enumerate() {
-            let more = extents[c].1 - widths[i];
+            let more = extents[c].1.saturating_sub(widths[i]);
             if !self.wrapping.contains(&c) && more <= spare {
                 widths[i] += more;
                 spare -= more;
@@ -813,6 +813,10 @@ mod tests {
             Color::AnsiValue(200),
             Color::DarkCyan,
         ];
+        // comfy-table's colours come from a library that reads NO_COLOR itself and then writes
+        // empty escape sequences; this renderer colours when told to. With NO_COLOR set, only
+        // the tables without colour can be compared.
+        let colours_comparable = std::env::var_os("NO_COLOR").is_none();
         let mut random = Random(0x9E37_79B9_7F4A_7C15);
         for n in 0..600 {
             let width = match random.below(4) {
@@ -821,7 +825,7 @@ mod tests {
                 _ => Some(20 + random.below(120) as u16),
             };
             let terminal = Terminal {
-                color: n % 2 == 0,
+                color: n % 2 == 0 && colours_comparable,
                 width,
             };
             let columns = random.below(7);
