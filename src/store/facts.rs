@@ -1,16 +1,16 @@
-//! What the rules read of an action, kept in its `actions` row so that questions across every
-//! plan (what is overdue, each owner's load, the portfolio, filtered listings) run the rules over
-//! every action without reading the `updates` and `evidence` tables; and, in `action_search`, the
-//! text `plan list --search` looks in. Both are caches for the tool, rebuilt from the plan file
-//! whenever it changes; docs/store.md documents them for people.
+//! What the questions across every plan read (what is overdue, each owner's load, the portfolio,
+//! filtered listings), kept in one `plan_facts` row per plan so that they run the rules over every
+//! action without reading the `actions`, `updates` and `evidence` tables. A cache for the tool,
+//! rebuilt from the plan file whenever it changes; docs/store.md documents it for people. All
+//! integers are little-endian.
 //!
-//! **Facts** (`actions.facts`): where the action stands (`rules::Standing`) from each date on
-//! which that can change, as a blob of little-endian integers. Everything the rules derive about an
-//! action on a date follows from its standing and the date, and the standing changes only on dates
-//! written in the action: its updates', its evidence items', and the days those were verified or
-//! rejected. At sync the rules themselves (`rules::standing`) are asked for the standing on each
-//! such date and the day before the first, and consecutive equal standings are kept once; a query
-//! for any date takes the last one that starts on or before it, without reading the updates.
+//! **An action's facts**: where it stands (`rules::Standing`) from each date on which that can
+//! change. Everything the rules derive about an action on a date follows from its standing and the
+//! date, and the standing changes only on dates written in the action: its updates', its evidence
+//! items', and the days those were verified or rejected. At sync the rules themselves
+//! (`rules::standing`) are asked for the standing on each such date and the day before the first,
+//! and consecutive equal standings are kept once; a query for any date takes the last one that
+//! starts on or before it.
 //!
 //! Layout: the original due date, then the number of segments (i32, u32); then per segment, in
 //! date order, the day it starts (`NONE` for the first: from the beginning), the status (one
@@ -22,13 +22,12 @@
 //! **A plan's actions** (`plan_facts.actions`): their number (u32); the byte length (u32) and
 //! the bytes of one UTF-8 text holding each action's id, priority, title and owner id one after
 //! the other, so that it is checked as UTF-8 once; then per action, in the plan's order, where
-//! each of those four ends in that text (u32 each) and its facts behind their length (u32). One
-//! row per plan, so that a question across every plan reads a hundred rows rather than tens of
-//! thousands.
+//! each of those four ends in that text (u32 each) and its facts behind their length (u32).
 //!
-//! **Search text** (`plan_facts.search`, each action's behind its length as above): entries of an `i32` day number, a `u32` byte length and
-//! that many bytes of lower-cased UTF-8: the action's id and title (day `NONE`: always visible),
-//! then each update's note with the update's date.
+//! **Search texts** (`plan_facts.search`): their number (u32), then each action's behind its
+//! length (u32): entries of an `i32` day number, a `u32` byte length and that many bytes of
+//! lower-cased UTF-8: the action's id and title (day `NONE`: always visible), then each update's
+//! note with the update's date.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -72,7 +72,7 @@ CREATE TABLE actions (
     -- one indexed scan of this table and no join to updates:
     earliest_due    TEXT NOT NULL,        -- the earliest of the original and every revised due
     closed_from     TEXT,                 -- from this date on it stays done or dropped; NULL if it may still be open
-    timeline        TEXT NOT NULL,        -- the updates as 'date,status,revised due,line;...' (see store/timeline.rs)
+    timeline        TEXT NOT NULL,        -- the updates as 'date,status,revised due,line;...' (dropped by schema 3)
     UNIQUE (plan_id, id)
 );
 -- A rowid table, unlike the others: the overdue query finds candidates in this index and then
