@@ -291,7 +291,7 @@ pub fn mentions(text: &[u8], finder: &memchr::memmem::Finder, as_of: NaiveDate) 
 mod tests {
     use super::*;
     use crate::load::load_source;
-    use crate::plan::Update;
+    use crate::plan::{Evidence, Rejection, Update};
 
     const SMALL: &str = include_str!("../../tests/fixtures/plans/small.toml");
 
@@ -324,6 +324,79 @@ mod tests {
                     );
                     on = on.succ_opt().unwrap();
                 }
+            }
+        }
+    }
+
+    /// Random actions, with what the fixtures may not have: several updates on one day, revisions
+    /// in both directions, evidence verified before its own date, verified without a name,
+    /// rejected and verified, rejected before it was given. On every day around them, the facts
+    /// give the rules' standing.
+    #[test]
+    fn facts_give_the_rules_standing_for_random_actions() {
+        struct Random(u64);
+        impl Random {
+            fn below(&mut self, n: u64) -> u64 {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                self.0 % n
+            }
+            fn day(&mut self, start: NaiveDate) -> NaiveDate {
+                start + chrono::Days::new(self.below(60))
+            }
+        }
+        let plan = load_source(SMALL).0.unwrap();
+        let start = date("2016-01-01");
+        let statuses = [
+            Status::NotStarted,
+            Status::InProgress,
+            Status::Blocked,
+            Status::Done,
+            Status::Dropped,
+        ];
+        let mut random = Random(0x2545_F491_4F6C_DD1D);
+        for _ in 0..500 {
+            let mut action = plan.actions[0].clone();
+            action.due = random.day(start);
+            let mut updates: Vec<Update> = (0..random.below(6))
+                .map(|i| Update {
+                    date: random.day(start),
+                    status: statuses[random.below(5) as usize],
+                    rag: None,
+                    note: None,
+                    due: (random.below(3) == 0).then(|| random.day(start)),
+                    line: 10 + i as u32,
+                })
+                .collect();
+            // The loader sorts updates by date, keeping the file's order within a day.
+            updates.sort_by_key(|u| u.date);
+            action.updates = updates;
+            let mut evidence: Vec<Evidence> = (0..random.below(4))
+                .map(|_| Evidence {
+                    date: random.day(start),
+                    title: "Audit".into(),
+                    link: None,
+                    verified_by: (random.below(3) > 0).then(|| "qa".to_string()),
+                    verified_on: (random.below(2) == 0).then(|| random.day(start)),
+                    rejection: (random.below(3) == 0).then(|| Rejection {
+                        by: "qa".into(),
+                        on: random.day(start),
+                        reason: "thin".into(),
+                    }),
+                })
+                .collect();
+            evidence.sort_by_key(|e| e.date);
+            action.evidence = evidence;
+            let facts = encode(&action);
+            let mut on = start - chrono::Days::new(2);
+            while on <= start + chrono::Days::new(62) {
+                assert_eq!(
+                    standing_on(&facts, on),
+                    Some(rules::standing(&action, on)),
+                    "{action:?} on {on}"
+                );
+                on = on.succ_opt().unwrap();
             }
         }
     }
