@@ -52,23 +52,14 @@ fn opt_keyword<T>(
     Ok(text.as_deref().and_then(parse))
 }
 
-/// Reads one whole plan, or `None` when the store has no plan with this id.
-pub fn load_plan(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
-    load(conn, plan_id).with_context(|| format!("cannot read plan `{plan_id}` from the store"))
-}
+/// The columns of `plans` that `plan_header` reads, in its order.
+const PLAN_COLUMNS: &str = "id, title, organisation, commissioner, start, target, target_judgement,
+    inspection_body, inspection_published, inspection_judgement, amber_within_days";
 
-fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, title, organisation, commissioner, start, target, target_judgement,
-                inspection_body, inspection_published, inspection_judgement, amber_within_days
-         FROM plans WHERE id = ?1",
-    )?;
-    let mut rows = stmt.query([plan_id])?;
-    let Some(r) = rows.next()? else {
-        return Ok(None);
-    };
+/// A plan's own fields from a row of `PLAN_COLUMNS`, with no owners, priorities or actions yet.
+fn plan_header(r: &Row) -> rusqlite::Result<Plan> {
     let body: Option<String> = r.get(7)?;
-    let published: Option<NaiveDate> = r.get(8)?;
+    let published = opt_date(r, 8)?;
     let judgement = opt_keyword(r, 9, Judgement::parse)?;
     let inspection =
         (body.is_some() || published.is_some() || judgement.is_some()).then_some(Inspection {
@@ -76,13 +67,13 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
             published,
             judgement,
         });
-    let mut plan = Plan {
+    Ok(Plan {
         id: r.get(0)?,
         title: r.get(1)?,
         organisation: r.get(2)?,
         commissioner: r.get(3)?,
-        start: r.get(4)?,
-        target: r.get(5)?,
+        start: date(r, 4)?,
+        target: date(r, 5)?,
         target_judgement: opt_keyword(r, 6, Judgement::parse)?,
         inspection,
         amber_within_days: r.get(10)?,
@@ -91,7 +82,22 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
         actions: Vec::new(),
         measures: Vec::new(),
         milestones: Vec::new(),
+    })
+}
+
+/// Reads one whole plan, or `None` when the store has no plan with this id.
+pub fn load_plan(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
+    load(conn, plan_id).with_context(|| format!("cannot read plan `{plan_id}` from the store"))
+}
+
+fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?1"))?;
+    let mut rows = stmt.query([plan_id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
     };
+    let mut plan = plan_header(r)?;
     plan.owners = query_all(
         conn,
         "SELECT id, name, role FROM owners WHERE plan_id = ?1 ORDER BY position",
@@ -358,40 +364,10 @@ impl PlansForRules {
 
 fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansForRules> {
     let mut plans: Vec<(Plan, String)> = conn
-        .prepare_cached(
-            "SELECT id, title, organisation, commissioner, start, target, target_judgement,
-                    inspection_body, inspection_published, inspection_judgement, amber_within_days,
-                    display_path
-             FROM plans WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
-        )?
-        .query_map([plan], |r| {
-            let body: Option<String> = r.get(7)?;
-            let published = opt_date(r, 8)?;
-            let judgement = opt_keyword(r, 9, Judgement::parse)?;
-            let inspection = (body.is_some() || published.is_some() || judgement.is_some())
-                .then_some(Inspection {
-                    body,
-                    published,
-                    judgement,
-                });
-            let plan = Plan {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                organisation: r.get(2)?,
-                commissioner: r.get(3)?,
-                start: date(r, 4)?,
-                target: date(r, 5)?,
-                target_judgement: opt_keyword(r, 6, Judgement::parse)?,
-                inspection,
-                amber_within_days: r.get(10)?,
-                owners: Vec::new(),
-                priorities: Vec::new(),
-                actions: Vec::new(),
-                measures: Vec::new(),
-                milestones: Vec::new(),
-            };
-            Ok((plan, r.get(11)?))
-        })?
+        .prepare_cached(&format!(
+            "SELECT {PLAN_COLUMNS}, display_path FROM plans WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
+        ))?
+        .query_map([plan], |r| Ok((plan_header(r)?, r.get(11)?)))?
         .collect::<Result<_, _>>()?;
     let index: HashMap<String, usize> = plans
         .iter()
