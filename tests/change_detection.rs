@@ -109,3 +109,33 @@ fn a_file_synced_just_after_it_was_written_is_hashed_again_by_the_next_command()
     let out = run(store.plan(&plans, AS_OF).arg("import"));
     assert_eq!(out.stdout, "0 files changed, 1 up to date\n");
 }
+
+/// A file is known by its real path, however it is reached: through a linked folder, a relative
+/// path, or a link to the file itself. Reached another way, it is the same file, up to date.
+#[cfg(unix)]
+#[test]
+fn a_file_reached_by_another_path_is_the_same_file() {
+    let store = Store::new();
+    let plans = plans_with_small(store.dir.path());
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_451_606_400);
+    set_modified(&plans.join("small.toml"), old);
+    let linked_folder = store.dir.path().join("linked");
+    std::os::unix::fs::symlink(&plans, &linked_folder).unwrap();
+    let import = run(store.plan(&linked_folder, AS_OF).arg("import"));
+    assert_eq!(import.code, 0, "{}", import.stderr);
+
+    let by_real_path = run(store.plan(&plans, AS_OF).arg("import"));
+    assert_eq!(by_real_path.stdout, "0 files changed, 1 up to date\n");
+    let relative = run(store
+        .plan(Path::new("plans/./small.toml"), AS_OF)
+        .current_dir(store.dir.path())
+        .arg("import"));
+    assert_eq!(relative.stdout, "0 files changed, 1 up to date\n");
+
+    // A folder holding only a link to the file: the link's target is the file.
+    let elsewhere = store.dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(plans.join("small.toml"), elsewhere.join("link.toml")).unwrap();
+    let through_link = run(store.plan(&elsewhere, AS_OF).arg("import"));
+    assert_eq!(through_link.stdout, "0 files changed, 1 up to date\n");
+}

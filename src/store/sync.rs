@@ -229,8 +229,9 @@ impl Survey {
         let mut unchanged = 0;
         let mut seen: HashSet<String> = HashSet::new();
         let mut to_read: Vec<(PathBuf, String, Stat)> = Vec::new();
+        let mut folders = Folders::default();
         for path in paths {
-            let key = file_key(&path);
+            let (key, stat) = folders.key_and_stat(&path);
             seen.insert(key.clone());
             let up_to_date = |stat: &Stat| {
                 reading == Reading::Changed
@@ -238,7 +239,7 @@ impl Survey {
                         .get(&key)
                         .is_some_and(|p| p.stat == *stat && !is_racy(p, now))
             };
-            match stat_of(&path) {
+            match stat {
                 None => invalid.push(load::load_path(&path)),
                 Some(stat) if up_to_date(&stat) => unchanged += 1,
                 Some(stat) => to_read.push((path, key, stat)),
@@ -530,6 +531,33 @@ impl PlanIds {
 
 /// The key a file is stored under: its absolute path, so that the same file is recognised
 /// whichever folder the command is run from.
+/// The canonical paths of the folders a survey has met, to key the files in them.
+#[derive(Default)]
+struct Folders(HashMap<PathBuf, Option<PathBuf>>);
+
+impl Folders {
+    /// The file's key (`file_key`) and stat. A file that is not a symbolic link has for key its
+    /// folder's canonical path and its own name, which is what `file_key` gives, for one `lstat`
+    /// rather than resolving every component of its path again for each file of a folder.
+    fn key_and_stat(&mut self, path: &Path) -> (String, Option<Stat>) {
+        let own = std::fs::symlink_metadata(path)
+            .ok()
+            .filter(|meta| !meta.file_type().is_symlink());
+        if let (Some(meta), Some(name)) = (own, path.file_name()) {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let folder = self
+                .0
+                .entry(parent.unwrap_or(Path::new(".")).to_path_buf())
+                .or_insert_with_key(|folder| std::fs::canonicalize(folder).ok());
+            if let Some(folder) = folder {
+                let key = folder.join(name).to_string_lossy().into_owned();
+                return (key, stat_from(&meta));
+            }
+        }
+        (file_key(path), stat_of(path))
+    }
+}
+
 fn file_key(path: &Path) -> String {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
@@ -547,7 +575,10 @@ pub fn is_under_roots(key: &str, roots: &[PathBuf]) -> bool {
 }
 
 fn stat_of(path: &Path) -> Option<Stat> {
-    let meta = std::fs::metadata(path).ok()?;
+    stat_from(&std::fs::metadata(path).ok()?)
+}
+
+fn stat_from(meta: &std::fs::Metadata) -> Option<Stat> {
     let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
     Some(Stat {
         size: i64::try_from(meta.len()).ok()?,
