@@ -15,6 +15,7 @@ use crate::plan::rules::Rating;
 use crate::plan::{Owner, Plan, Status};
 use crate::render;
 use crate::report::records::{ActionRecord, Listing, PlanContext, natural_cmp};
+use crate::store;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -125,49 +126,43 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
         None => None,
     };
     if let Some(priority) = &args.priority {
-        known_priority(&plans.plans, priority)?;
+        let known = store::read::priority_ids(&store.conn, global.plan.as_deref())
+            .map_err(CliError::Store)?;
+        known_priority(&known, priority)?;
     }
-    let mentioning = match &args.search {
-        Some(text) => Some(
-            plans
-                .mentioning(&store.conn, &text.to_lowercase(), as_of)
-                .map_err(CliError::Store)?,
-        ),
-        None => None,
-    };
     let several = plans.plans.len() > 1;
-    let mut records: Vec<ActionRecord> = Vec::new();
+    // One vector per plan, reserved for all its actions: a single vector for the whole store would
+    // be copied each time it grows, tens of megabytes for a national listing.
+    let mut records: Vec<Vec<ActionRecord>> = Vec::new();
     let add = |plan: &Plan, file: &str, actions: &[ActionOn]| {
+        let mut chunk = Vec::with_capacity(actions.len());
         let context = PlanContext {
             plan_id: &plan.id,
             file,
             amber_within_days: plan.amber_within_days,
         };
         let meant = owners.as_ref().map(|o| o.get(&plan.id));
-        let mentioned = mentioning.as_ref().map(|m| m.get(&plan.id));
         for action in actions {
             let owned = meant
                 .is_none_or(|ids| ids.is_some_and(|ids| ids.iter().any(|id| id == action.owner)));
-            let mentions = || {
-                mentioned.is_none_or(|positions| {
-                    positions.is_some_and(|p| p.binary_search(&action.position).is_ok())
-                })
-            };
-            if !owned || !mentions() {
+            if !owned {
                 continue;
             }
             let owner_name = plan.owner_name(action.owner);
             let record = ActionRecord::new(&context, &owner_name, action, as_of);
             if args.matches(&record) {
-                records.push(record);
+                chunk.push(record);
             }
         }
+        records.push(chunk);
         Ok(())
     };
-    plans
-        .for_each(&store.conn, as_of, add)
-        .map_err(CliError::Store)?;
-    let sorted = sort(&records, args.sort);
+    match &args.search {
+        Some(text) => plans.for_each_mentioning(&store.conn, &text.to_lowercase(), as_of, add),
+        None => plans.for_each(&store.conn, as_of, add),
+    }
+    .map_err(CliError::Store)?;
+    let sorted = sort(records.iter().flatten().collect(), args.sort);
     print(&sorted, several, as_of, args.format, global)?;
     Ok(Outcome::Success)
 }
@@ -203,14 +198,11 @@ fn owners_meant(plans: &[(Plan, String)], wanted: &str) -> CliResult<HashMap<Str
 }
 
 /// `--priority` names a priority of some plan in scope; otherwise bad input.
-fn known_priority(plans: &[(Plan, String)], wanted: &str) -> CliResult<()> {
-    let known: Vec<&str> = plans
-        .iter()
-        .flat_map(|(p, _)| p.priorities.iter().map(|pr| pr.id.as_str()))
-        .collect();
-    if known.contains(&wanted) {
+fn known_priority(known: &[String], wanted: &str) -> CliResult<()> {
+    if known.iter().any(|id| id == wanted) {
         Ok(())
     } else {
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
         Err(super::unknown_id("priority", wanted, &known))
     }
 }
@@ -260,27 +252,27 @@ impl ListArgs {
 
 /// The records in the order `key` asks for. References are sorted rather than the records
 /// themselves, which would be moved about many times each.
-pub fn sort(records: &[ActionRecord], key: SortKey) -> Vec<&ActionRecord> {
-    let plan_order =
-        |a: &ActionRecord, b: &ActionRecord| a.plan.cmp(&b.plan).then(a.position.cmp(&b.position));
-    let mut sorted: Vec<&ActionRecord> = records.iter().collect();
-    sorted.sort_by(|a, b| match key {
-        SortKey::Due => a.due.cmp(&b.due).then_with(|| plan_order(a, b)),
-        SortKey::Id => a.plan.cmp(&b.plan).then_with(|| natural_cmp(&a.id, &b.id)),
-        SortKey::Owner => a
-            .owner_name
-            .cmp(&b.owner_name)
-            .then_with(|| a.due.cmp(&b.due))
-            .then_with(|| plan_order(a, b)),
-        SortKey::Rag => a
-            .rating
-            .cmp(&b.rating)
-            .then_with(|| a.due.cmp(&b.due))
-            .then_with(|| plan_order(a, b)),
-        SortKey::Slippage => b
-            .slippage_days
-            .cmp(&a.slippage_days)
-            .then_with(|| plan_order(a, b)),
-    });
-    sorted
+/// `records` in the order `key` asks for. They come in plan order (by plan id, then by position in
+/// the plan), which is every key's last tie-break: a stable sort on the rest of the key keeps it.
+pub fn sort(mut records: Vec<&ActionRecord>, key: SortKey) -> Vec<&ActionRecord> {
+    debug_assert!(
+        records
+            .windows(2)
+            .all(|w| (&w[0].plan, w[0].position) < (&w[1].plan, w[1].position)),
+        "records come in plan order"
+    );
+    match key {
+        SortKey::Due => records.sort_by_key(|r| r.due),
+        SortKey::Id => {
+            records.sort_by(|a, b| a.plan.cmp(&b.plan).then_with(|| natural_cmp(&a.id, &b.id)))
+        }
+        SortKey::Owner => records.sort_by(|a, b| {
+            a.owner_name
+                .cmp(&b.owner_name)
+                .then_with(|| a.due.cmp(&b.due))
+        }),
+        SortKey::Rag => records.sort_by_key(|r| (r.rating, r.due)),
+        SortKey::Slippage => records.sort_by_key(|r| std::cmp::Reverse(r.slippage_days)),
+    }
+    records
 }

@@ -94,10 +94,7 @@ impl GlobalArgs {
 /// A store that ends up holding no plan is bad input: there is nothing to report on.
 pub fn open_synced(global: &GlobalArgs, roots: &[PathBuf]) -> CliResult<(Store, SyncReport)> {
     let (store, report) = open_synced_reading(global, roots, Reading::Changed)?;
-    if store::read::plan_summaries(&store.conn)
-        .map_err(CliError::Store)?
-        .is_empty()
-    {
+    if !store::read::has_plans(&store.conn).map_err(CliError::Store)? {
         return Err(no_plans_in(plan_roots(global, roots)));
     }
     Ok((store, report))

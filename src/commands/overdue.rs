@@ -40,10 +40,12 @@ pub enum OverdueFormat {
 pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
-    let mut records: Vec<ActionRecord> = Vec::new();
+    // One vector per plan, as in `plan list`.
+    let mut records: Vec<Vec<ActionRecord>> = Vec::new();
     let plans = super::plans_for_rules(&store, global)?;
     plans
         .for_each(&store.conn, as_of, |plan, file, actions| {
+            let mut chunk = Vec::new();
             let context = PlanContext {
                 plan_id: &plan.id,
                 file,
@@ -53,14 +55,15 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
                 let days = action.standing.days_overdue(as_of);
                 if days > 0 && days >= args.grace {
                     let owner_name = plan.owner_name(action.owner);
-                    records.push(ActionRecord::new(&context, &owner_name, action, as_of));
+                    chunk.push(ActionRecord::new(&context, &owner_name, action, as_of));
                 }
             }
+            records.push(chunk);
             Ok(())
         })
         .map_err(CliError::Store)?;
     let several = plans.plans.len() > 1;
-    let mut records: Vec<&ActionRecord> = records.iter().collect();
+    let mut records: Vec<&ActionRecord> = records.iter().flatten().collect();
     records.sort_by(|a, b| {
         b.days_overdue
             .cmp(&a.days_overdue)

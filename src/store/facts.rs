@@ -210,6 +210,16 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 /// Where each action of a plan stands on `as_of`, from `plan_facts.actions`; `None` if the bytes
 /// are not a plan's actions.
 pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
+    actions_at(bytes, as_of, None)
+}
+
+/// `actions_on`, for only the actions at `positions` (in increasing order) when it is given: the
+/// others' facts are stepped over, not decoded.
+pub fn actions_at<'b>(
+    bytes: &'b [u8],
+    as_of: NaiveDate,
+    positions: Option<&[usize]>,
+) -> Option<Vec<ActionOn<'b>>> {
     let mut reader = Reader(bytes);
     let count = reader.u32()? as usize;
     let text = std::str::from_utf8(reader.bytes()?).ok()?;
@@ -220,18 +230,34 @@ pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
         start = end;
         Some(field)
     };
-    let mut actions = Vec::with_capacity(count.min(bytes.len()));
+    let mut wanted = positions.map(|p| p.iter().copied().peekable());
+    let capacity = positions.map_or(count, <[usize]>::len);
+    let mut actions = Vec::with_capacity(capacity.min(bytes.len()));
     for position in 0..count {
+        let (id, priority, title, owner) = (
+            field(&mut reader)?,
+            field(&mut reader)?,
+            field(&mut reader)?,
+            field(&mut reader)?,
+        );
+        let facts = reader.bytes()?;
+        if let Some(wanted) = &mut wanted
+            && wanted.next_if_eq(&position).is_none()
+        {
+            continue;
+        }
         actions.push(ActionOn {
             position,
-            id: field(&mut reader)?,
-            priority: field(&mut reader)?,
-            title: field(&mut reader)?,
-            owner: field(&mut reader)?,
-            standing: standing_on(reader.bytes()?, as_of)?,
+            id,
+            priority,
+            title,
+            owner,
+            standing: standing_on(facts, as_of)?,
         });
     }
-    reader.0.is_empty().then_some(actions)
+    // Positions beyond the plan's actions are not a plan's.
+    let all_found = wanted.is_none_or(|mut w| w.peek().is_none());
+    (reader.0.is_empty() && all_found).then_some(actions)
 }
 
 /// Which of a plan's actions (by position) mention the lower-cased text `finder` looks for, from
@@ -478,5 +504,20 @@ mod tests {
         let finder = memchr::memmem::Finder::new("a5");
         assert_eq!(mentioning(&search, &finder, on), Some(vec![4]));
         assert_eq!(mentioning(&search[1..], &finder, on), None);
+    }
+
+    #[test]
+    fn only_the_actions_asked_for_are_read_back() {
+        let plan = load_source(SMALL).0.unwrap();
+        let (actions, _) = encode_plan(&plan);
+        let on = date("2016-06-30");
+        let all = actions_on(&actions, on).unwrap();
+        assert!(all.len() > 4);
+        let some = actions_at(&actions, on, Some(&[1, 4])).unwrap();
+        assert_eq!(some, vec![all[1], all[4]]);
+        assert_eq!(actions_at(&actions, on, Some(&[])), Some(Vec::new()));
+        // A position the plan does not have, or positions out of order, are not the plan's.
+        assert_eq!(actions_at(&actions, on, Some(&[all.len()])), None);
+        assert_eq!(actions_at(&actions, on, Some(&[4, 1])), None);
     }
 }

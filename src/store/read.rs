@@ -32,6 +32,11 @@ pub fn plan_summaries(conn: &Connection) -> anyhow::Result<Vec<PlanSummary>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Whether the store holds any plan.
+pub fn has_plans(conn: &Connection) -> anyhow::Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM plans)", [], |r| r.get(0))?)
+}
+
 fn keyword<T>(row: &Row, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let text: String = row.get(index)?;
     parse(&text).ok_or_else(|| {
@@ -286,8 +291,8 @@ fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure
 /// portfolio's dashboard), in a few queries for the whole store rather than eleven per plan: each
 /// plan's header, owners and priorities at once, then its actions one plan at a time
 /// (`for_each`), from its facts (store/facts.rs): each action's ids, title and owner, and where it
-/// stands on the date. No updates, evidence, measures or milestones: anything a command shows
-/// beyond that must come from `load_plan`.
+/// stands on the date. No priorities (`priority_ids` has their ids), updates, evidence, measures
+/// or milestones: anything a command shows beyond that must come from `load_plan`.
 pub struct PlansForRules {
     /// Each plan without its actions, and its file as the path was given at its sync; by id.
     pub plans: Vec<(Plan, String)>,
@@ -306,60 +311,121 @@ impl PlansForRules {
         &self,
         conn: &Connection,
         as_of: NaiveDate,
-        mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let mut stmt = conn.prepare_cached("SELECT actions FROM plan_facts WHERE plan_id = ?1")?;
-        for (plan, file) in &self.plans {
-            let mut rows = stmt.query([&plan.id])?;
-            let Some(row) = rows.next()? else {
-                anyhow::bail!("the store has no facts for plan `{}`", plan.id);
-            };
-            let actions = super::facts::actions_on(row.get_ref(0)?.as_blob()?, as_of)
-                .with_context(|| format!("damaged facts for plan `{}` in the store", plan.id))?;
-            visit(plan, file, &actions)?;
-        }
-        Ok(())
+        self.visit(conn, as_of, None, visit)
     }
 
-    /// For each plan, which of its actions (by position) mention `needle`, lower-cased: in their
-    /// id, their title or the note of an update visible on `as_of` (store/facts.rs).
-    pub fn mentioning(
+    /// `for_each`, for only the actions that mention `needle`, lower-cased: in their id, their
+    /// title or the note of an update visible on `as_of` (store/facts.rs). A plan with none is
+    /// not visited.
+    pub fn for_each_mentioning(
         &self,
         conn: &Connection,
         needle: &str,
         as_of: NaiveDate,
-    ) -> anyhow::Result<HashMap<String, Vec<usize>>> {
+        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         // The search texts are most of the store's facts (a national store's notes are 10 MB),
-        // read once and in order: mapped into memory, they are not copied page by page. Only here:
-        // a map brings in neighbouring pages of other tables as well (see `Store::open`).
+        // read once and in order: mapped into memory, they are not copied page by page, nor are
+        // the actions' facts beside them. Only here: a map brings in neighbouring pages of other
+        // tables as well (see `Store::open`).
         conn.execute_batch("PRAGMA mmap_size = 1073741824")?;
-        let found = self.search_each(conn, &finder, as_of);
+        let visited = self.visit(conn, as_of, Some(&finder), visit);
         conn.execute_batch("PRAGMA mmap_size = 0")?;
-        found
+        visited
     }
 
-    fn search_each(
+    fn visit(
         &self,
         conn: &Connection,
-        finder: &memchr::memmem::Finder,
         as_of: NaiveDate,
-    ) -> anyhow::Result<HashMap<String, Vec<usize>>> {
-        let mut stmt = conn.prepare_cached("SELECT search FROM plan_facts WHERE plan_id = ?1")?;
-        let mut found = HashMap::new();
-        for (plan, _) in &self.plans {
-            let mut rows = stmt.query([&plan.id])?;
-            let Some(row) = rows.next()? else {
+        finder: Option<&memchr::memmem::Finder>,
+        mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        // The facts are read as blobs into two buffers used for every plan. Read as columns, each
+        // would be copied into memory that SQLite allocates and frees again for every plan, and
+        // the system allocator hands back to the system and takes again as often.
+        let rows: HashMap<String, i64> = conn
+            .prepare_cached("SELECT plan_id, rowid FROM plan_facts")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let (mut actions, mut search) = (Facts::new(c"actions"), Facts::new(c"search"));
+        for (plan, file) in &self.plans {
+            let Some(&row) = rows.get(&plan.id) else {
                 anyhow::bail!("the store has no facts for plan `{}`", plan.id);
             };
-            let positions = super::facts::mentioning(row.get_ref(0)?.as_blob()?, finder, as_of)
-                .with_context(|| {
-                    format!("damaged search text for plan `{}` in the store", plan.id)
-                })?;
-            found.insert(plan.id.clone(), positions);
+            let mentioned = match finder {
+                Some(finder) => {
+                    let positions =
+                        super::facts::mentioning(search.read(conn, row)?, finder, as_of)
+                            .with_context(|| {
+                                format!("damaged search text for plan `{}` in the store", plan.id)
+                            })?;
+                    if positions.is_empty() {
+                        continue;
+                    }
+                    Some(positions)
+                }
+                None => None,
+            };
+            let on =
+                super::facts::actions_at(actions.read(conn, row)?, as_of, mentioned.as_deref())
+                    .with_context(|| {
+                        format!("damaged facts for plan `{}` in the store", plan.id)
+                    })?;
+            visit(plan, file, &on)?;
         }
-        Ok(found)
+        Ok(())
     }
+}
+
+/// One column of `plan_facts`, read row after row into the same buffer.
+struct Facts<'c> {
+    column: &'static std::ffi::CStr,
+    blob: Option<rusqlite::blob::Blob<'c>>,
+    bytes: Vec<u8>,
+}
+
+impl<'c> Facts<'c> {
+    fn new(column: &'static std::ffi::CStr) -> Self {
+        Self {
+            column,
+            blob: None,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// The column's bytes in the row `row` of `plan_facts`.
+    fn read(&mut self, conn: &'c Connection, row: i64) -> anyhow::Result<&[u8]> {
+        let blob = match &mut self.blob {
+            Some(blob) => {
+                blob.reopen(row)?;
+                blob
+            }
+            blob => blob.insert(conn.blob_open(
+                rusqlite::MAIN_DB,
+                c"plan_facts",
+                self.column,
+                row,
+                true,
+            )?),
+        };
+        self.bytes.clear();
+        self.bytes.resize(blob.len(), 0);
+        blob.read_at_exact(&mut self.bytes, 0)?;
+        Ok(&self.bytes)
+    }
+}
+
+/// The ids of the priorities of the plan `plan` names, or of every plan in the store, in no
+/// particular order.
+pub fn priority_ids(conn: &Connection, plan: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM priorities WHERE ?1 IS NULL OR plan_id = ?1")?;
+    let ids = stmt.query_map([plan], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
 }
 
 fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansForRules> {
@@ -374,41 +440,26 @@ fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansFo
         .enumerate()
         .map(|(i, (p, _))| (p.id.clone(), i))
         .collect();
-    let mut add_rows = |sql: &str, add: &dyn Fn(&mut Plan, &Row) -> rusqlite::Result<()>| {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query([plan])?;
-        while let Some(r) = rows.next()? {
-            if let Some(&at) = index.get(r.get_ref(0)?.as_str()?) {
-                add(&mut plans[at].0, r)?;
-            }
+    // Unsorted, and put in order here: SQLite would sort them in a temporary B-tree.
+    let mut owners: Vec<(usize, i64, Owner)> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT plan_id, position, id, name, role FROM owners WHERE ?1 IS NULL OR plan_id = ?1",
+    )?;
+    let mut rows = stmt.query([plan])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&at) = index.get(r.get_ref(0)?.as_str()?) {
+            let owner = Owner {
+                id: r.get(2)?,
+                name: r.get(3)?,
+                role: r.get(4)?,
+            };
+            owners.push((at, r.get(1)?, owner));
         }
-        anyhow::Ok(())
-    };
-    add_rows(
-        "SELECT plan_id, id, name, role FROM owners
-         WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY plan_id, position",
-        &|plan, r| {
-            plan.owners.push(Owner {
-                id: r.get(1)?,
-                name: r.get(2)?,
-                role: r.get(3)?,
-            });
-            Ok(())
-        },
-    )?;
-    add_rows(
-        "SELECT plan_id, id, title, area, recommendation FROM priorities
-         WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY plan_id, position",
-        &|plan, r| {
-            plan.priorities.push(Priority {
-                id: r.get(1)?,
-                title: r.get(2)?,
-                area: r.get(3)?,
-                recommendation: r.get(4)?,
-            });
-            Ok(())
-        },
-    )?;
+    }
+    owners.sort_unstable_by_key(|(at, position, _)| (*at, *position));
+    for (at, _, owner) in owners {
+        plans[at].0.owners.push(owner);
+    }
     Ok(PlansForRules { plans })
 }
 
