@@ -241,10 +241,15 @@ impl Block<'_> {
         diags: &mut Vec<Diagnostic>,
     ) {
         let (kind, id) = (self.kind, self.id);
+        // The first table after this block's header, if it comes before the entry. The starts
+        // are in file order: a binary search, not a scan per entry of the whole file.
+        let after = spans
+            .table_starts
+            .partition_point(|(start, _)| *start <= self.header.start);
         let between = spans
             .table_starts
-            .iter()
-            .find(|(start, _)| *start > self.header.start && *start < entry.start);
+            .get(after)
+            .filter(|(start, _)| *start < entry.start);
         let Some((start, written)) = between else {
             return;
         };
