@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 pub use crate::report::SCHEMA_VERSION;
-use crate::report::records::Listing;
+use crate::report::records::{ActionRecord, Listing};
 
 /// Pretty-printed, with a final newline.
 pub fn to_string<T: Serialize>(value: &T) -> String {
@@ -27,56 +27,40 @@ pub fn write<T: Serialize>(out: impl std::io::Write, value: &T) -> std::io::Resu
 /// records and 20 MB, and the generic serialiser spent most of the command's time escaping the
 /// keys it knows to be plain and formatting numbers and dates through `fmt`.
 pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io::Result<()> {
-    const FLUSH_AT: usize = 1 << 16;
-    let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 4096);
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH * 512);
     buf.extend_from_slice(b"{\n  \"schema_version\": ");
     number(&mut buf, i64::from(listing.schema_version));
     buf.extend_from_slice(b",\n  \"as_of\": ");
     date(&mut buf, Some(listing.as_of));
     buf.extend_from_slice(b",\n  \"actions\": [");
-    for (i, r) in listing.actions.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n    {" } else { b",\n    {" });
-        let fields: [(&str, Value); 16] = [
-            ("plan", Value::Text(&r.plan)),
-            ("id", Value::Text(&r.id)),
-            ("title", Value::Text(&r.title)),
-            ("priority", Value::Text(&r.priority)),
-            ("owner", Value::Text(&r.owner)),
-            ("owner_name", Value::Text(&r.owner_name)),
-            ("status", Value::Text(r.status.as_str())),
-            ("rating", Value::Text(r.rating.as_str())),
-            ("due", Value::Date(Some(r.due))),
-            ("original_due", Value::Date(Some(r.original_due))),
-            ("slippage_days", Value::Number(r.slippage_days)),
-            ("days_overdue", Value::Number(r.days_overdue)),
-            ("done_date", Value::Date(r.done_date)),
-            (
-                "awaiting_verification",
-                Value::Bool(r.awaiting_verification),
-            ),
-            ("file", Value::Text(&r.file)),
-            ("line", Value::Number(i64::from(r.line))),
-        ];
-        for (j, (key, value)) in fields.iter().enumerate() {
-            buf.extend_from_slice(if j == 0 {
-                b"\n      \""
-            } else {
-                b",\n      \""
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let mut other: Vec<u8> = Vec::new();
+    let mut first = true;
+    // Batch by batch, so that a listing of the whole store is not held in memory; with two cores
+    // the second half of each batch is written by another thread meanwhile.
+    for batch in listing.actions.chunks(2 * BATCH) {
+        if two_cores && batch.len() > BATCH {
+            let (mine, theirs) = batch.split_at(batch.len() / 2);
+            let mut theirs_buf = std::mem::take(&mut other);
+            theirs_buf.clear();
+            other = std::thread::scope(|scope| {
+                let helper = scope.spawn(move || {
+                    records(&mut theirs_buf, theirs, false);
+                    theirs_buf
+                });
+                records(&mut buf, mine, first);
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
-            buf.extend_from_slice(key.as_bytes());
-            buf.extend_from_slice(b"\": ");
-            match *value {
-                Value::Text(text) => string(&mut buf, text),
-                Value::Date(d) => date(&mut buf, d),
-                Value::Number(n) => number(&mut buf, n),
-                Value::Bool(b) => buf.extend_from_slice(if b { b"true" } else { b"false" }),
-            }
-        }
-        buf.extend_from_slice(b"\n    }");
-        if buf.len() >= FLUSH_AT {
             out.write_all(&buf)?;
-            buf.clear();
+            out.write_all(&other)?;
+        } else {
+            records(&mut buf, batch, first);
+            out.write_all(&buf)?;
         }
+        buf.clear();
+        first = false;
     }
     if !listing.actions.is_empty() {
         buf.extend_from_slice(b"\n  ");
@@ -86,29 +70,94 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
     out.flush()
 }
 
-enum Value<'v> {
-    Text(&'v str),
-    Date(Option<chrono::NaiveDate>),
-    Number(i64),
-    Bool(bool),
+/// How many records a thread writes before they are passed on.
+const BATCH: usize = 2048;
+
+/// The listing's records, each after a comma unless it is the listing's first.
+fn records(buf: &mut Vec<u8>, records: &[&ActionRecord], first: bool) {
+    for (i, r) in records.iter().enumerate() {
+        buf.extend_from_slice(if first && i == 0 {
+            b"\n    {"
+        } else {
+            b",\n    {"
+        });
+        record(buf, r);
+    }
+}
+
+/// One record's fields and its closing brace.
+fn record(buf: &mut Vec<u8>, r: &ActionRecord) {
+    // What comes before each value after the first: the separator, the indent and the key, as
+    // one piece.
+    macro_rules! key {
+        ($name:literal) => {
+            concat!(",\n      \"", $name, "\": ").as_bytes()
+        };
+    }
+    buf.extend_from_slice(b"\n      \"plan\": ");
+    string(buf, &r.plan);
+    buf.extend_from_slice(key!("id"));
+    string(buf, &r.id);
+    buf.extend_from_slice(key!("title"));
+    string(buf, &r.title);
+    buf.extend_from_slice(key!("priority"));
+    string(buf, &r.priority);
+    buf.extend_from_slice(key!("owner"));
+    string(buf, &r.owner);
+    buf.extend_from_slice(key!("owner_name"));
+    string(buf, &r.owner_name);
+    buf.extend_from_slice(key!("status"));
+    string(buf, r.status.as_str());
+    buf.extend_from_slice(key!("rating"));
+    string(buf, r.rating.as_str());
+    buf.extend_from_slice(key!("due"));
+    date(buf, Some(r.due));
+    buf.extend_from_slice(key!("original_due"));
+    date(buf, Some(r.original_due));
+    buf.extend_from_slice(key!("slippage_days"));
+    number(buf, r.slippage_days);
+    buf.extend_from_slice(key!("days_overdue"));
+    number(buf, r.days_overdue);
+    buf.extend_from_slice(key!("done_date"));
+    date(buf, r.done_date);
+    buf.extend_from_slice(key!("awaiting_verification"));
+    buf.extend_from_slice(if r.awaiting_verification {
+        b"true"
+    } else {
+        b"false"
+    });
+    buf.extend_from_slice(key!("file"));
+    string(buf, &r.file);
+    buf.extend_from_slice(key!("line"));
+    number(buf, i64::from(r.line));
+    buf.extend_from_slice(b"\n    }");
 }
 
 /// A JSON string: as it is when nothing in it needs escaping, else as serde_json escapes it.
 fn string(buf: &mut Vec<u8>, text: &str) {
-    // Without a short cut, so that the loop is vectorised: most texts are plain.
-    let escaped = text.bytes().fold(false, |found, b| {
-        found | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    let plain = !escaped;
-    if plain {
+    if text.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]) {
+        // Writing to a Vec cannot fail, nor can serialising a string.
+        let _ = serde_json::to_writer(&mut *buf, text);
+    } else {
+        buf.reserve(text.len() + 2);
         buf.push(b'"');
         buf.extend_from_slice(text.as_bytes());
         buf.push(b'"');
-    } else {
-        // Writing to a Vec cannot fail, nor can serialising a string.
-        let _ = serde_json::to_writer(&mut *buf, text);
     }
 }
+
+/// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 fn number(buf: &mut Vec<u8>, n: i64) {
     let mut digits = [0u8; 20];
@@ -188,24 +237,34 @@ mod tests {
 
     #[test]
     fn a_listing_is_written_as_serde_writes_it() {
+        let ascii: String = (0u8..0x80).map(char::from).collect();
         let titles = [
             "Plain",
             "Quotes \" and \\ backslashes",
             "Tabs\tand\nnew lines\r and \u{1} \u{1f} controls",
             "Non-ASCII: é, 😀, \u{7f}, \u{2028}",
             "",
+            &ascii,
         ];
         let records: Vec<ActionRecord> = titles
             .iter()
             .enumerate()
             .map(|(i, t)| ActionRecord {
-                slippage_days: [i64::MIN, -12, 0, 7, i64::MAX][i],
-                days_overdue: [0, 1, 10, 100, 4321][i],
+                slippage_days: [i64::MIN, -12, 0, 7, i64::MAX, 1][i],
+                days_overdue: [0, 1, 10, 100, 4321, 2][i],
                 ..record(t, (i % 2 == 0).then_some(NaiveDate::MAX))
             })
             .collect();
+        // Enough for batches written by two threads, the last one short.
+        let many: Vec<ActionRecord> = (0..2 * 2 * BATCH + 7)
+            .map(|i| ActionRecord {
+                id: format!("P{i}"),
+                ..records[i % records.len()].clone()
+            })
+            .collect();
         let refs: Vec<&ActionRecord> = records.iter().collect();
-        for actions in [&refs[..], &refs[..1], &[]] {
+        let many: Vec<&ActionRecord> = many.iter().collect();
+        for actions in [&refs[..], &refs[..1], &[], &many[..], &many[..2 * BATCH + 1]] {
             let listing = Listing {
                 schema_version: SCHEMA_VERSION,
                 as_of: NaiveDate::from_ymd_opt(2018, 6, 30).unwrap(),
