@@ -264,7 +264,13 @@ mod tests {
             .collect();
         let refs: Vec<&ActionRecord> = records.iter().collect();
         let many: Vec<&ActionRecord> = many.iter().collect();
-        for actions in [&refs[..], &refs[..1], &[], &many[..], &many[..2 * BATCH + 1]] {
+        for actions in [
+            &refs[..],
+            &refs[..1],
+            &[],
+            &many[..],
+            &many[..2 * BATCH + 1],
+        ] {
             let listing = Listing {
                 schema_version: SCHEMA_VERSION,
                 as_of: NaiveDate::from_ymd_opt(2018, 6, 30).unwrap(),
