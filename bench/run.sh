@@ -229,6 +229,10 @@ resync() { # NAME: the data set $BENCH/NAME, whose one file is edited
 resync resync-20k
 resync resync-20k-full
 
+# j. `plan check` of the 10k folder as a person reads it: 1,094 warnings, each quoting its lines
+# of a 300 KB file. For information: no target was set.
+bench check-10k --warmup 1 --runs 5 "$PLAN check $BENCH/10k"
+
 # The medians against the targets (milliseconds), as a markdown table for docs/performance.md.
 summary() { # NAME [TARGET-MS]: without a target, the figure is for information
   local json=$BENCH/$1.json target=${2:-} median min max verdict=""
@@ -256,6 +260,7 @@ summary convert-300 1000
 summary export-sunderland 1000
 summary resync-20k 1000
 summary resync-20k-full
+summary check-10k
 summary portfolio-national 30
 summary list-json-national 100
 summary list-owner-national 30

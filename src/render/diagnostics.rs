@@ -39,21 +39,26 @@ pub fn render_human(diagnostic: &Diagnostic, path: &str, source: &str, color: bo
     let label = diagnostic.label.as_deref().map(escape::for_terminal);
     let help = diagnostic.help.as_deref().map(escape::for_terminal);
     let mut groups: Vec<Group> = Vec::new();
-    let shown = ShownSource::new(source);
+    let window = match &diagnostic.span {
+        Some(span) => Window::around(source, span, diagnostic.related.iter().map(|(s, _)| s)),
+        None => Window::whole(source),
+    };
+    let shown = ShownSource::new(window.text);
     match &diagnostic.span {
         Some(span) => {
-            let mut primary = AnnotationKind::Primary.span(shown.span(span));
+            let mut primary = AnnotationKind::Primary.span(shown.span(&window.span(span)));
             if let Some(label) = &label {
                 primary = primary.label(label.as_str());
             }
             let mut snippet = Snippet::source(shown.text.as_str())
                 .path(path.as_str())
+                .line_start(window.first_line)
                 .fold(true)
                 .annotation(primary);
             for ((span, _), label) in diagnostic.related.iter().zip(&labels) {
                 snippet = snippet.annotation(
                     AnnotationKind::Context
-                        .span(shown.span(span))
+                        .span(shown.span(&window.span(span)))
                         .label(label.as_str()),
                 );
             }
@@ -70,6 +75,54 @@ pub fn render_human(diagnostic: &Diagnostic, path: &str, source: &str, color: bo
         ));
     }
     renderer.render(&groups)
+}
+
+/// The whole lines of a plan file that a diagnostic's spans fall on, from the first to the last:
+/// what it quotes, rather than the whole file, which would be gone through again for every
+/// diagnostic (a check of 50 large files with a thousand warnings took seconds).
+struct Window<'a> {
+    text: &'a str,
+    /// Where `text` starts in the file.
+    start: usize,
+    /// The line number of its first line.
+    first_line: usize,
+}
+
+impl<'a> Window<'a> {
+    fn whole(source: &'a str) -> Self {
+        Self {
+            text: source,
+            start: 0,
+            first_line: 1,
+        }
+    }
+
+    fn around<'s>(
+        source: &'a str,
+        span: &Range<usize>,
+        related: impl Iterator<Item = &'s Range<usize>>,
+    ) -> Self {
+        let (mut low, mut high) = (span.start, span.end);
+        for r in related {
+            (low, high) = (low.min(r.start), high.max(r.end));
+        }
+        let bytes = source.as_bytes();
+        let low = low.min(bytes.len());
+        let high = high.clamp(low, bytes.len());
+        let start = memchr::memrchr(b'\n', &bytes[..low]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[high..]).map_or(bytes.len(), |i| high + i + 1);
+        Self {
+            // Both ends are just after a line feed or at an end of the file: character boundaries.
+            text: &source[start..end],
+            start,
+            first_line: 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count(),
+        }
+    }
+
+    /// A span of the file as a span of the window; the file's spans are clamped to it later.
+    fn span(&self, span: &Range<usize>) -> Range<usize> {
+        span.start.saturating_sub(self.start)..span.end.saturating_sub(self.start)
+    }
 }
 
 /// A plan file's text as a diagnostic quotes it. Each hidden control is shown as one character,
@@ -256,5 +309,36 @@ mod tests {
         assert!(text.contains("--> p.toml:2:6"), "{text}");
         assert!(text.contains("^^^^^^^^ here"), "{text}");
         assert!(text.contains("help: use lowercase"), "{text}");
+    }
+
+    #[test]
+    fn a_diagnostic_quotes_only_the_lines_its_spans_are_on() {
+        let source = "a = 1\nbb = 2\nccc = 3\r\ndd = 4";
+        let ccc = source.find("ccc").unwrap();
+        let bb = source.find("bb").unwrap();
+        let header = bb..bb + 2;
+        let window = Window::around(source, &(ccc..ccc + 3), std::iter::once(&header));
+        assert_eq!(window.text, "bb = 2\nccc = 3\r\n");
+        assert_eq!((window.start, window.first_line), (bb, 2));
+        assert_eq!(window.span(&(ccc..ccc + 3)), 7..10);
+        // The last line, without a line feed; a span beyond the end of the file.
+        let dd = source.find("dd").unwrap();
+        let last = Window::around(source, &(dd..source.len() + 5), [].iter());
+        assert_eq!((last.text, last.first_line), ("dd = 4", 4));
+        let empty = Window::around("", &(3..9), [].iter());
+        assert_eq!((empty.text, empty.first_line), ("", 1));
+
+        // Quoted from a window, a line far down a long file is numbered and shown as in the file.
+        let long = format!(
+            "{}status = \"bogus\"\n{}",
+            "x = 1\n".repeat(5000),
+            "y = 2\n".repeat(10)
+        );
+        let at = long.find("\"bogus\"").unwrap();
+        let d = Diagnostic::error("not a status", at..at + 7).with_label("here");
+        let text = render_human(&d, "p.toml", &long, false);
+        assert!(text.contains("--> p.toml:5001:10"), "{text}");
+        assert!(text.contains("5001 | status = \"bogus\""), "{text}");
+        assert!(!text.contains("x = 1") && !text.contains("y = 2"), "{text}");
     }
 }
