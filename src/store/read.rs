@@ -289,7 +289,7 @@ fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure
 
 /// Plans as the questions across plans read them (`plan list`, `plan owners`, `plan overdue`, the
 /// portfolio's dashboard), in a few queries for the whole store rather than eleven per plan: each
-/// plan's header, owners and priorities at once, then its actions one plan at a time
+/// plan's header and owners at once, then its actions one plan at a time
 /// (`for_each`), from its facts (store/facts.rs): each action's ids, title and owner, and where it
 /// stands on the date. No priorities (`priority_ids` has their ids), updates, evidence, measures
 /// or milestones: anything a command shows beyond that must come from `load_plan`.
@@ -352,17 +352,18 @@ impl PlansForRules {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let (mut actions, mut search) = (Facts::new(c"actions"), Facts::new(c"search"));
+        let damaged = |plan: &Plan| format!("damaged facts for plan `{}` in the store", plan.id);
         for (plan, file) in &self.plans {
             let Some(&row) = rows.get(&plan.id) else {
                 anyhow::bail!("the store has no facts for plan `{}`", plan.id);
             };
             let mentioned = match finder {
                 Some(finder) => {
+                    let text = search.read(conn, row).with_context(|| damaged(plan))?;
                     let positions =
-                        super::facts::mentioning(search.read(conn, row)?, finder, as_of)
-                            .with_context(|| {
-                                format!("damaged search text for plan `{}` in the store", plan.id)
-                            })?;
+                        super::facts::mentioning(text, finder, as_of).with_context(|| {
+                            format!("damaged search text for plan `{}` in the store", plan.id)
+                        })?;
                     if positions.is_empty() {
                         continue;
                     }
@@ -370,11 +371,9 @@ impl PlansForRules {
                 }
                 None => None,
             };
-            let on =
-                super::facts::actions_at(actions.read(conn, row)?, as_of, mentioned.as_deref())
-                    .with_context(|| {
-                        format!("damaged facts for plan `{}` in the store", plan.id)
-                    })?;
+            let facts = actions.read(conn, row).with_context(|| damaged(plan))?;
+            let on = super::facts::actions_at(facts, as_of, mentioned.as_deref())
+                .with_context(|| damaged(plan))?;
             visit(plan, file, &on)?;
         }
         Ok(())
