@@ -173,10 +173,12 @@ fn links_named_toml_that_lead_nowhere_are_reported() {
 }
 
 #[test]
-fn a_folder_named_toml_is_passed_over() {
+fn a_folder_named_toml_or_a_link_to_one_is_passed_over() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(fixture("check/valid.toml"), dir.path().join("valid.toml")).unwrap();
     std::fs::create_dir(dir.path().join("archive.toml")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("archive.toml", dir.path().join("linked.toml")).unwrap();
     let out = run(plan().arg("check").arg(dir.path()));
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
 }

@@ -81,8 +81,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LoadedFile>) {
 fn toml_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "toml") && !path.is_dir() {
+        let entry = entry?;
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        // The folder listing says what most entries are without asking the file system again;
+        // a link is followed to see whether it leads to a folder.
+        let is_dir = match entry.file_type() {
+            Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+            _ => path.is_dir(),
+        };
+        if !is_dir {
             found.push(path);
         }
     }
