@@ -109,7 +109,14 @@ impl<'a> Window<'a> {
         let bytes = source.as_bytes();
         let low = low.min(bytes.len());
         let high = high.clamp(low, bytes.len());
-        let start = memchr::memrchr(b'\n', &bytes[..low]).map_or(0, |i| i + 1);
+        // A span at the very end of a file that ends a line belongs to that last line, as when the
+        // whole file is quoted.
+        let anchor = if low == bytes.len() && bytes.ends_with(b"\n") {
+            low - 1
+        } else {
+            low
+        };
+        let start = memchr::memrchr(b'\n', &bytes[..anchor]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &bytes[high..]).map_or(bytes.len(), |i| high + i + 1);
         Self {
             // Both ends are just after a line feed or at an end of the file: character boundaries.
@@ -325,6 +332,13 @@ mod tests {
         let dd = source.find("dd").unwrap();
         let last = Window::around(source, &(dd..source.len() + 5), [].iter());
         assert_eq!((last.text, last.first_line), ("dd = 4", 4));
+        let ends_a_line = "a = 1\nb = '''x\n";
+        let end = Window::around(
+            ends_a_line,
+            &(ends_a_line.len()..ends_a_line.len()),
+            [].iter(),
+        );
+        assert_eq!((end.text, end.first_line), ("b = '''x\n", 2));
         let empty = Window::around("", &(3..9), [].iter());
         assert_eq!((empty.text, empty.first_line), ("", 1));
 
