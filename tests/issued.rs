@@ -216,12 +216,14 @@ fn issued_reports_are_listed_with_their_checksums() {
 }
 
 /// A copy of the schema-1 store, its file paths pointed at a copy of its plan in `dir`.
-fn schema_1_store(dir: &Path) -> std::path::PathBuf {
+/// A copy of a store written at schema `version` (tests/fixtures/stores), with its file paths
+/// pointed at a copy of its plan in `dir`.
+fn old_store(dir: &Path, version: u32) -> std::path::PathBuf {
     std::fs::create_dir(dir.join("plans")).unwrap();
     let plan_file = dir.join("plans/small.toml");
     std::fs::copy(fixture("stores/schema-1-plan.toml"), &plan_file).unwrap();
     let db = dir.join("store.db");
-    std::fs::copy(fixture("stores/schema-1.db"), &db).unwrap();
+    std::fs::copy(fixture(&format!("stores/schema-{version}.db")), &db).unwrap();
     let mut conn = rusqlite::Connection::open(&db).unwrap();
     let key = std::fs::canonicalize(&plan_file).unwrap();
     let key = key.to_str().unwrap();
@@ -236,15 +238,24 @@ fn schema_1_store(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_store_of_schema_1_is_upgraded_in_place_keeping_its_history() {
+    upgraded_in_place_keeping_its_history(1);
+}
+
+#[test]
+fn a_store_of_schema_3_is_upgraded_in_place_keeping_its_history() {
+    upgraded_in_place_keeping_its_history(3);
+}
+
+fn upgraded_in_place_keeping_its_history(old: u32) {
     let dir = tempfile::tempdir().unwrap();
-    let db = schema_1_store(dir.path());
+    let db = old_store(dir.path(), old);
     let version = |db: &Path| -> u32 {
         rusqlite::Connection::open(db)
             .unwrap()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap()
     };
-    assert_eq!(version(&db), 1);
+    assert_eq!(version(&db), old);
     let out = run(plan().current_dir(dir.path()).args([
         "--db",
         "store.db",
@@ -258,9 +269,10 @@ fn a_store_of_schema_1_is_upgraded_in_place_keeping_its_history() {
         "json",
     ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(version(&db), 3);
-    // Schema 3's derived facts and search text are written for the plans already in the store:
-    // the queries that read them answer as over a store made from the files today.
+    assert_eq!(version(&db), plan::store::schema::SCHEMA_VERSION);
+    // The facts and search texts of the plans already in the store are written (from schema 1)
+    // or moved (from schema 3): the queries that read them answer as over a store made from the
+    // files today.
     for query in [
         &["list", "--format", "json"][..],
         &["list", "--search", "caseload", "--format", "json"],
@@ -287,7 +299,7 @@ fn a_store_of_schema_1_is_upgraded_in_place_keeping_its_history() {
     assert_eq!(
         history,
         [("added", None), ("changed", Some("Cap caseloads at 18"))],
-        "the audit trail written at schema 1 survives"
+        "the audit trail written at schema {old} survives"
     );
     let conn = rusqlite::Connection::open(&db).unwrap();
     let integrity: String = conn

@@ -327,14 +327,7 @@ impl PlansForRules {
         visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        // The search texts are most of the store's facts (a national store's notes are 10 MB),
-        // read once and in order: mapped into memory, they are not copied page by page, nor are
-        // the actions' facts beside them. Only here: a map brings in neighbouring pages of other
-        // tables as well (see `Store::open`).
-        conn.execute_batch("PRAGMA mmap_size = 1073741824")?;
-        let visited = self.visit(conn, as_of, Some(&finder), visit);
-        conn.execute_batch("PRAGMA mmap_size = 0")?;
-        visited
+        self.visit(conn, as_of, Some(&finder), visit)
     }
 
     fn visit(
@@ -347,18 +340,31 @@ impl PlansForRules {
         // The facts are read as blobs into two buffers used for every plan. Read as columns, each
         // would be copied into memory that SQLite allocates and frees again for every plan, and
         // the system allocator hands back to the system and takes again as often.
-        let rows: HashMap<String, i64> = conn
-            .prepare_cached("SELECT plan_id, rowid FROM plan_facts")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let (mut actions, mut search) = (Facts::new(c"actions"), Facts::new(c"search"));
+        let rows = |table: &str| -> anyhow::Result<HashMap<String, i64>> {
+            let mut stmt = conn.prepare_cached(&format!("SELECT plan_id, rowid FROM {table}"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let row_of = |rows: &HashMap<String, i64>, what: &str, plan: &Plan| match rows.get(&plan.id)
+        {
+            Some(&row) => Ok(row),
+            None => Err(anyhow::anyhow!(
+                "the store has no {what} for plan `{}`",
+                plan.id
+            )),
+        };
+        let facts_rows = rows("plan_facts")?;
+        let search_rows = match finder {
+            Some(_) => rows("plan_search")?,
+            None => HashMap::new(),
+        };
+        let mut actions = Facts::new(c"plan_facts", c"actions");
+        let mut search = Facts::new(c"plan_search", c"texts");
         let damaged = |plan: &Plan| format!("damaged facts for plan `{}` in the store", plan.id);
         for (plan, file) in &self.plans {
-            let Some(&row) = rows.get(&plan.id) else {
-                anyhow::bail!("the store has no facts for plan `{}`", plan.id);
-            };
             let mentioned = match finder {
                 Some(finder) => {
+                    let row = row_of(&search_rows, "search texts", plan)?;
                     let text = search.read(conn, row).with_context(|| damaged(plan))?;
                     let positions =
                         super::facts::mentioning(text, finder, as_of).with_context(|| {
@@ -371,6 +377,7 @@ impl PlansForRules {
                 }
                 None => None,
             };
+            let row = row_of(&facts_rows, "facts", plan)?;
             let facts = actions.read(conn, row).with_context(|| damaged(plan))?;
             let on = super::facts::actions_at(facts, as_of, mentioned.as_deref())
                 .with_context(|| damaged(plan))?;
@@ -380,23 +387,25 @@ impl PlansForRules {
     }
 }
 
-/// One column of `plan_facts`, read row after row into the same buffer.
+/// One column of `plan_facts` or `plan_search`, read row after row into the same buffer.
 struct Facts<'c> {
+    table: &'static std::ffi::CStr,
     column: &'static std::ffi::CStr,
     blob: Option<rusqlite::blob::Blob<'c>>,
     bytes: Vec<u8>,
 }
 
 impl<'c> Facts<'c> {
-    fn new(column: &'static std::ffi::CStr) -> Self {
+    fn new(table: &'static std::ffi::CStr, column: &'static std::ffi::CStr) -> Self {
         Self {
+            table,
             column,
             blob: None,
             bytes: Vec::new(),
         }
     }
 
-    /// The column's bytes in the row `row` of `plan_facts`.
+    /// The column's bytes in the row `row` of the table.
     fn read(&mut self, conn: &'c Connection, row: i64) -> anyhow::Result<&[u8]> {
         let blob = match &mut self.blob {
             Some(blob) => {
@@ -405,7 +414,7 @@ impl<'c> Facts<'c> {
             }
             blob => blob.insert(conn.blob_open(
                 rusqlite::MAIN_DB,
-                c"plan_facts",
+                self.table,
                 self.column,
                 row,
                 true,

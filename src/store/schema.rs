@@ -6,7 +6,7 @@ use anyhow::Context;
 use rusqlite::{Connection, Transaction};
 
 /// Migration `i` brings a database from version `i` to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -222,6 +222,25 @@ CREATE TABLE plan_facts (
     actions  BLOB NOT NULL,               -- each action's ids, title, owner and standing by date
     search   BLOB NOT NULL                -- each action's id, title and notes, lower-cased, dated
 );
+"#;
+
+const V4: &str = r#"
+-- The search texts in a table of their own. Beside the actions' facts, in the same row, they were
+-- reached through the facts' overflow pages: a search read the facts of every plan as well
+-- (docs/performance.md). `plan_facts` is made again rather than altered, which would lose the
+-- comments of its CREATE statement.
+CREATE TABLE plan_search (
+    plan_id  TEXT PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
+    texts    BLOB NOT NULL                -- each action's id, title and notes, lower-cased, dated
+);
+INSERT INTO plan_search (plan_id, texts) SELECT plan_id, search FROM plan_facts;
+CREATE TABLE plan_facts_4 (
+    plan_id  TEXT PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
+    actions  BLOB NOT NULL                -- each action's ids, title, owner and standing by date
+);
+INSERT INTO plan_facts_4 (plan_id, actions) SELECT plan_id, actions FROM plan_facts;
+DROP TABLE plan_facts;
+ALTER TABLE plan_facts_4 RENAME TO plan_facts;
 "#;
 
 /// Why a store could not be used as it is.

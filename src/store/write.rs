@@ -138,8 +138,10 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
 /// Writes the plan's facts (store/facts.rs), which questions across plans read.
 pub fn insert_facts(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let (actions, search) = facts::encode_plan(plan);
-    tx.prepare_cached("INSERT INTO plan_facts (plan_id, actions, search) VALUES (?1, ?2, ?3)")?
-        .execute(params![plan.id, actions, search])?;
+    tx.prepare_cached("INSERT INTO plan_facts (plan_id, actions) VALUES (?1, ?2)")?
+        .execute(params![plan.id, actions])?;
+    tx.prepare_cached("INSERT INTO plan_search (plan_id, texts) VALUES (?1, ?2)")?
+        .execute(params![plan.id, search])?;
     Ok(())
 }
 
