@@ -300,3 +300,46 @@ fn the_portfolio_fits_narrow_terminals_keeping_plan_verdict_and_forecast() {
         }
     }
 }
+
+#[test]
+fn damaged_facts_of_one_plan_fail_every_question_across_plans_naming_it() {
+    // The questions read one plan's facts while the previous plan's are decoded: damage found at
+    // either end stops the question with the plan's name, exit code 3, and nothing on stdout.
+    for (table, column) in [("plan_facts", "actions"), ("plan_search", "texts")] {
+        let store = Store::new();
+        portfolio(&store, &["status"]);
+        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        let damaged = conn
+            .execute(
+                &format!("UPDATE {table} SET {column} = x'0100' WHERE plan_id = 'northvale'"),
+                [],
+            )
+            .unwrap();
+        assert_eq!(damaged, 1);
+        drop(conn);
+        let questions: &[&[&str]] = if table == "plan_search" {
+            &[&["list", "--search", "a", "--format", "json"]]
+        } else {
+            &[
+                &["list", "--format", "json"],
+                &["list", "--search", "a", "--format", "json"],
+                &["overdue", "--format", "json"],
+                &["owners"],
+                &["status"],
+            ]
+        };
+        for args in questions {
+            let out = run(store
+                .plan(&fixture("portfolio"), AS_OF)
+                .env("COLUMNS", "200")
+                .args(*args));
+            assert_eq!(out.code, 3, "{table}: {args:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("plan `northvale`"),
+                "{table}: {args:?}: {}",
+                out.stderr
+            );
+            assert_eq!(out.stdout, "", "{table}: {args:?}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! when there is at least one.
 
 use std::io::Write;
+use std::mem::ManuallyDrop;
 
 use clap::{Args, ValueEnum};
 
@@ -40,8 +41,8 @@ pub enum OverdueFormat {
 pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome> {
     let (store, _) = super::open_synced(global, &[])?;
     let as_of = global.as_of();
-    // One vector per plan, as in `plan list`.
-    let mut records: Vec<Vec<ActionRecord>> = Vec::new();
+    // One vector per plan, as in `plan list`, and left to the end of the process, as there.
+    let mut records: ManuallyDrop<Vec<Vec<ActionRecord>>> = ManuallyDrop::new(Vec::new());
     let plans = super::plans_for_rules(&store, global)?;
     plans
         .for_each(&store.conn, as_of, |plan, file, actions| {

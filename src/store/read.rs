@@ -311,7 +311,7 @@ impl PlansForRules {
         &self,
         conn: &Connection,
         as_of: NaiveDate,
-        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
         self.visit(conn, as_of, None, visit)
     }
@@ -324,7 +324,7 @@ impl PlansForRules {
         conn: &Connection,
         needle: &str,
         as_of: NaiveDate,
-        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         self.visit(conn, as_of, Some(&finder), visit)
@@ -335,11 +335,11 @@ impl PlansForRules {
         conn: &Connection,
         as_of: NaiveDate,
         finder: Option<&memchr::memmem::Finder>,
-        mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()>,
+        mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
-        // The facts are read as blobs into two buffers used for every plan. Read as columns, each
-        // would be copied into memory that SQLite allocates and frees again for every plan, and
-        // the system allocator hands back to the system and takes again as often.
+        // The blobs are read into buffers used again and again. Read as columns, each would be
+        // copied into memory that SQLite allocates and frees again for every plan, and the system
+        // allocator hands back to the system and takes again as often.
         let rows = |table: &str| -> anyhow::Result<HashMap<String, i64>> {
             let mut stmt = conn.prepare_cached(&format!("SELECT plan_id, rowid FROM {table}"))?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -358,61 +358,126 @@ impl PlansForRules {
             Some(_) => rows("plan_search")?,
             None => HashMap::new(),
         };
-        let mut actions = Facts::new(c"plan_facts", c"actions");
-        let mut search = Facts::new(c"plan_search", c"texts");
+        let mut actions = Blob::new(c"plan_facts", c"actions");
+        let mut search = Blob::new(c"plan_search", c"texts");
+        let mut search_bytes = Vec::new();
         let damaged = |plan: &Plan| format!("damaged facts for plan `{}` in the store", plan.id);
-        for (plan, file) in &self.plans {
+        // A plan's facts into `bytes`, with which of its actions to visit (all when `None`);
+        // `None` when there is none to visit.
+        let mut read = |plan: &Plan, bytes: &mut Vec<u8>| -> anyhow::Result<Option<Wanted>> {
             let mentioned = match finder {
                 Some(finder) => {
                     let row = row_of(&search_rows, "search texts", plan)?;
-                    let text = search.read(conn, row).with_context(|| damaged(plan))?;
+                    let text = search
+                        .read(conn, row, &mut search_bytes)
+                        .with_context(|| damaged(plan))?;
                     let positions =
                         super::facts::mentioning(text, finder, as_of).with_context(|| {
                             format!("damaged search text for plan `{}` in the store", plan.id)
                         })?;
                     if positions.is_empty() {
-                        continue;
+                        return Ok(None);
                     }
                     Some(positions)
                 }
                 None => None,
             };
             let row = row_of(&facts_rows, "facts", plan)?;
-            let facts = actions.read(conn, row).with_context(|| damaged(plan))?;
-            let on = super::facts::actions_at(facts, as_of, mentioned.as_deref())
+            actions
+                .read(conn, row, bytes)
                 .with_context(|| damaged(plan))?;
-            visit(plan, file, &on)?;
+            Ok(Some(mentioned))
+        };
+        let mut decode = |(plan, file): &(Plan, String), bytes: &[u8], wanted: Wanted| {
+            let on = super::facts::actions_at(bytes, as_of, wanted.as_deref())
+                .with_context(|| damaged(plan))?;
+            visit(plan, file, &on)
+        };
+        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if !two_cores || self.plans.len() < 2 {
+            let mut bytes = Vec::new();
+            for entry in &self.plans {
+                if let Some(wanted) = read(&entry.0, &mut bytes)? {
+                    decode(entry, &bytes, wanted)?;
+                }
+            }
+            return Ok(());
         }
-        Ok(())
+        // With two cores, one reads the blobs (SQLite's connection stays on this thread) while the
+        // other decodes them and visits, a few plans behind, in the same order; buffers go back to
+        // the reader to be used again.
+        std::thread::scope(|scope| {
+            let (to_decode, read_plans) =
+                std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Wanted)>(2);
+            let (to_reuse, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+            let plans = &self.plans;
+            let decoder = scope.spawn(move || -> anyhow::Result<()> {
+                for (i, bytes, wanted) in read_plans {
+                    decode(&plans[i], &bytes, wanted)?;
+                    // The reader may have finished: the buffer is then no longer wanted.
+                    let _ = to_reuse.send(bytes);
+                }
+                Ok(())
+            });
+            let mut reading = Ok(());
+            for (i, (plan, _)) in plans.iter().enumerate() {
+                let mut bytes = spare.try_recv().unwrap_or_default();
+                match read(plan, &mut bytes) {
+                    Ok(None) => {}
+                    Ok(Some(wanted)) => {
+                        // The decoder stops at its first error, which the join below returns.
+                        if to_decode.send((i, bytes, wanted)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        reading = Err(e);
+                        break;
+                    }
+                }
+            }
+            drop(to_decode);
+            let decoded = decoder
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // The decoder's error, if any, is about an earlier plan than the reader's.
+            decoded.and(reading)
+        })
     }
 }
 
-/// One column of `plan_facts` or `plan_search`, read row after row into the same buffer.
-struct Facts<'c> {
+/// Which of a plan's actions to visit, by position: all when `None`.
+type Wanted = Option<Vec<usize>>;
+
+/// One blob column of a table, read row after row through the same handle.
+struct Blob<'c> {
     table: &'static std::ffi::CStr,
     column: &'static std::ffi::CStr,
-    blob: Option<rusqlite::blob::Blob<'c>>,
-    bytes: Vec<u8>,
+    handle: Option<rusqlite::blob::Blob<'c>>,
 }
 
-impl<'c> Facts<'c> {
+impl<'c> Blob<'c> {
     fn new(table: &'static std::ffi::CStr, column: &'static std::ffi::CStr) -> Self {
         Self {
             table,
             column,
-            blob: None,
-            bytes: Vec::new(),
+            handle: None,
         }
     }
 
-    /// The column's bytes in the row `row` of the table.
-    fn read(&mut self, conn: &'c Connection, row: i64) -> anyhow::Result<&[u8]> {
-        let blob = match &mut self.blob {
-            Some(blob) => {
-                blob.reopen(row)?;
-                blob
+    /// The column's bytes in the row `row` of the table, read into `bytes`.
+    fn read<'b>(
+        &mut self,
+        conn: &'c Connection,
+        row: i64,
+        bytes: &'b mut Vec<u8>,
+    ) -> anyhow::Result<&'b [u8]> {
+        let handle = match &mut self.handle {
+            Some(handle) => {
+                handle.reopen(row)?;
+                handle
             }
-            blob => blob.insert(conn.blob_open(
+            handle => handle.insert(conn.blob_open(
                 rusqlite::MAIN_DB,
                 self.table,
                 self.column,
@@ -420,10 +485,10 @@ impl<'c> Facts<'c> {
                 true,
             )?),
         };
-        self.bytes.clear();
-        self.bytes.resize(blob.len(), 0);
-        blob.read_at_exact(&mut self.bytes, 0)?;
-        Ok(&self.bytes)
+        bytes.clear();
+        bytes.resize(handle.len(), 0);
+        handle.read_at_exact(bytes, 0)?;
+        Ok(bytes)
     }
 }
 
