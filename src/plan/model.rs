@@ -96,6 +96,28 @@ impl Status {
     }
 }
 
+/// A date as ISO 8601 text, `YYYY-MM-DD`, written digit by digit: what plan files, the store and
+/// JSON hold. `None` for a year outside 0 to 9999, which has no such form (chrono writes it with a
+/// sign). Faster than `fmt`, which was a tenth of writing a first import into the store.
+pub fn iso_date(date: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let (month, day) = (date.month(), date.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub id: String,
@@ -235,5 +257,34 @@ impl Plan {
 
     pub fn measure(&self, id: &str) -> Option<&Measure> {
         self.measures.iter().find(|m| m.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        let text = |d: NaiveDate| iso_date(d).map(|t| String::from_utf8(t.to_vec()).unwrap());
+        let mut d = NaiveDate::from_ymd_opt(1999, 12, 1).unwrap();
+        while d.year() < 2032 {
+            assert_eq!(text(d), Some(d.to_string()));
+            d = d.succ_opt().unwrap();
+        }
+        for (y, m, day) in [
+            (0, 1, 1),
+            (7, 2, 3),
+            (99, 10, 31),
+            (999, 6, 9),
+            (9999, 12, 31),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(text(d), Some(d.to_string()));
+        }
+        for y in [-1, 10000] {
+            assert_eq!(iso_date(NaiveDate::from_ymd_opt(y, 1, 1).unwrap()), None);
+        }
     }
 }

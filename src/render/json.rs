@@ -179,28 +179,16 @@ fn number(buf: &mut Vec<u8>, n: i64) {
 
 /// A date as chrono writes it, or null.
 fn date(buf: &mut Vec<u8>, date: Option<chrono::NaiveDate>) {
-    use chrono::Datelike;
     match date {
         None => buf.extend_from_slice(b"null"),
-        Some(d) if (0..=9999).contains(&d.year()) => {
-            let (y, m, day) = (d.year() as u32, d.month(), d.day());
-            let digit = |n: u32| b'0' + (n % 10) as u8;
-            buf.extend_from_slice(&[
-                b'"',
-                digit(y / 1000),
-                digit(y / 100),
-                digit(y / 10),
-                digit(y),
-                b'-',
-                digit(m / 10),
-                digit(m),
-                b'-',
-                digit(day / 10),
-                digit(day),
-                b'"',
-            ]);
-        }
-        Some(d) => buf.extend_from_slice(format!("\"{d}\"").as_bytes()),
+        Some(d) => match crate::plan::iso_date(d) {
+            Some(text) => {
+                buf.push(b'"');
+                buf.extend_from_slice(&text);
+                buf.push(b'"');
+            }
+            None => buf.extend_from_slice(format!("\"{d}\"").as_bytes()),
+        },
     }
 }
 

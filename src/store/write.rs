@@ -1,9 +1,31 @@
 //! Writing one plan into the store (inside the sync's transaction).
 
+use chrono::NaiveDate;
+use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Transaction, params};
 
 use super::facts;
-use crate::plan::Plan;
+use crate::plan::{Plan, iso_date};
+
+/// A date to bind as text, `YYYY-MM-DD`, formatted without `fmt` (see `iso_date`); a year
+/// outside 0 to 9999 is bound as rusqlite binds any date.
+enum Day {
+    Text([u8; 10]),
+    Other(NaiveDate),
+}
+
+fn day(date: NaiveDate) -> Day {
+    iso_date(date).map_or(Day::Other(date), Day::Text)
+}
+
+impl ToSql for Day {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            Day::Text(text) => Ok(ToSqlOutput::Borrowed(ValueRef::Text(text))),
+            Day::Other(date) => date.to_sql(),
+        }
+    }
+}
 
 /// Removes a plan and everything under it.
 pub fn delete_plan(tx: &Transaction, plan_id: &str) -> rusqlite::Result<()> {
@@ -31,11 +53,11 @@ pub fn insert_plan(
             p.title,
             p.organisation,
             p.commissioner,
-            p.start,
-            p.target,
+            day(p.start),
+            day(p.target),
             p.target_judgement.map(|j| j.as_str()),
             inspection.and_then(|i| i.body.as_deref()),
-            inspection.and_then(|i| i.published),
+            inspection.and_then(|i| i.published).map(day),
             inspection.and_then(|i| i.judgement).map(|j| j.as_str()),
             p.amber_within_days,
         ],
@@ -61,7 +83,7 @@ pub fn insert_plan(
         "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (i, m) in p.milestones.iter().enumerate() {
-        milestone.execute(params![id, i, m.date, m.title, m.kind.as_str()])?;
+        milestone.execute(params![id, i, day(m.date), m.title, m.kind.as_str()])?;
     }
     Ok(())
 }
@@ -92,8 +114,8 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             a.priority,
             a.title,
             a.owner,
-            a.due,
-            a.start,
+            day(a.due),
+            a.start.map(day),
             a.success_measure,
             a.line,
         ])?;
@@ -108,11 +130,11 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
                 id,
                 a.id,
                 j,
-                u.date,
+                day(u.date),
                 u.status.as_str(),
                 u.rag.map(|r| r.as_str()),
                 u.note,
-                u.due,
+                u.due.map(day),
                 u.line
             ])?;
         }
@@ -121,13 +143,13 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
                 id,
                 a.id,
                 j,
-                e.date,
+                day(e.date),
                 e.title,
                 e.link,
                 e.verified_by,
-                e.verified_on,
+                e.verified_on.map(day),
                 e.rejection.as_ref().map(|r| &r.by),
-                e.rejection.as_ref().map(|r| r.on),
+                e.rejection.as_ref().map(|r| day(r.on)),
                 e.rejection.as_ref().map(|r| &r.reason),
             ])?;
         }
@@ -173,7 +195,7 @@ fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             benchmark.execute(params![id, m.id, j, name, value])?;
         }
         for (j, r) in m.readings.iter().enumerate() {
-            reading.execute(params![id, m.id, j, r.date, r.value])?;
+            reading.execute(params![id, m.id, j, day(r.date), r.value])?;
         }
     }
     Ok(())
