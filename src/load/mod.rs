@@ -241,9 +241,7 @@ pub fn for_each_in_parallel<T: Sync, R: Send, E>(
     mut sink: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let workers = crate::cores().min(items.len());
     if workers <= 1 {
         return items.iter().map(&f).try_for_each(sink);
     }

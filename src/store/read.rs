@@ -393,7 +393,7 @@ impl PlansForRules {
                 .with_context(|| damaged(plan))?;
             visit(plan, file, &on)
         };
-        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let two_cores = crate::cores() > 1;
         if !two_cores || self.plans.len() < 2 {
             let mut bytes = Vec::new();
             for entry in &self.plans {
