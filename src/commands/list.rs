@@ -139,11 +139,7 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     let mut records: ManuallyDrop<Vec<Vec<ActionRecord>>> = ManuallyDrop::new(Vec::new());
     let add = |plan: &Plan, file: &str, actions: &[ActionOn]| {
         let mut chunk = Vec::with_capacity(actions.len());
-        let context = PlanContext {
-            plan_id: &plan.id,
-            file,
-            amber_within_days: plan.amber_within_days,
-        };
+        let mut context = PlanContext::new(plan, file);
         let meant = owners.as_ref().map(|o| o.get(&plan.id));
         for action in actions {
             let owned = meant
@@ -151,8 +147,7 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
             if !owned {
                 continue;
             }
-            let owner_name = plan.owner_name(action.owner);
-            let record = ActionRecord::new(&context, &owner_name, action, as_of);
+            let record = context.record(action, as_of);
             if args.matches(&record) {
                 chunk.push(record);
             }
@@ -243,7 +238,7 @@ pub fn print(
 
 impl ListArgs {
     fn matches(&self, r: &ActionRecord) -> bool {
-        self.priority.as_ref().is_none_or(|p| &r.priority == p)
+        self.priority.as_ref().is_none_or(|p| *r.priority == **p)
             && (self.status.is_empty() || self.status.iter().any(|s| Status::from(*s) == r.status))
             && (self.rag.is_empty() || self.rag.iter().any(|g| Rating::from(*g) == r.rating))
             && (!self.overdue || r.days_overdue > 0)

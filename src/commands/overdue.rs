@@ -47,16 +47,11 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     plans
         .for_each(&store.conn, as_of, |plan, file, actions| {
             let mut chunk = Vec::new();
-            let context = PlanContext {
-                plan_id: &plan.id,
-                file,
-                amber_within_days: plan.amber_within_days,
-            };
+            let mut context = PlanContext::new(plan, file);
             for action in actions {
                 let days = action.standing.days_overdue(as_of);
                 if days > 0 && days >= args.grace {
-                    let owner_name = plan.owner_name(action.owner);
-                    chunk.push(ActionRecord::new(&context, &owner_name, action, as_of));
+                    chunk.push(context.record(action, as_of));
                 }
             }
             records.push(chunk);

@@ -84,12 +84,12 @@ struct ActionCsv<'a> {
 /// Action records as CSV, one row each.
 pub fn csv(records: &[&ActionRecord]) -> String {
     super::csv::to_string(records.iter().map(|r| ActionCsv {
-        plan: (&r.plan).into(),
+        plan: (&*r.plan).into(),
         id: (&r.id).into(),
         title: (&r.title).into(),
-        priority: (&r.priority).into(),
-        owner: (&r.owner).into(),
-        owner_name: (&r.owner_name).into(),
+        priority: (&*r.priority).into(),
+        owner: (&*r.owner).into(),
+        owner_name: (&*r.owner_name).into(),
         status: r.status.as_str(),
         rating: r.rating.as_str(),
         due: Some(r.due),
@@ -98,7 +98,7 @@ pub fn csv(records: &[&ActionRecord]) -> String {
         days_overdue: r.days_overdue,
         done_date: r.done_date,
         awaiting_verification: r.awaiting_verification,
-        file: (&r.file).into(),
+        file: (&*r.file).into(),
         line: r.line,
     }))
 }

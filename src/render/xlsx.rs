@@ -204,12 +204,12 @@ fn actions(sheet: &mut Worksheet, board: &BoardWorkbook, f: &Formats) -> Result<
         .iter()
         .map(|r| {
             vec![
-                text(&r.plan),
+                text(&*r.plan),
                 text(&r.id),
                 text(&r.title),
-                text(&r.priority),
-                text(&r.owner),
-                text(&r.owner_name),
+                text(&*r.priority),
+                text(&*r.owner),
+                text(&*r.owner_name),
                 status(r.status),
                 rating(r.rating),
                 Cell::Date(r.due),
@@ -217,7 +217,7 @@ fn actions(sheet: &mut Worksheet, board: &BoardWorkbook, f: &Formats) -> Result<
                 Cell::Whole(r.slippage_days),
                 Cell::Whole(r.days_overdue),
                 optional(r.done_date, Cell::Date),
-                text(&r.file),
+                text(&*r.file),
                 Cell::Whole(i64::from(r.line)),
             ]
         })

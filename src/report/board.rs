@@ -78,12 +78,7 @@ pub struct UpdateRow {
 impl BoardWorkbook {
     pub fn build(plan: &Plan, file: &str, as_of: NaiveDate) -> Self {
         let status = StatusReport::build(plan, as_of);
-        let actions = plan
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(position, action)| ActionRecord::of_plan(plan, file, position, action, as_of))
-            .collect();
+        let actions = ActionRecord::of_plan(plan, file, as_of);
         let evidence = plan
             .actions
             .iter()

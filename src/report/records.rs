@@ -2,21 +2,25 @@
 //! Their JSON and CSV forms are a documented contract (docs/json.md).
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::plan::rules::{ActionOn, Rating};
-use crate::plan::{Action, Plan, Status};
+use crate::plan::{Plan, Status};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRecord {
-    pub plan: String,
+    // The texts every record of a plan, or of an owner, has in common are shared rather than
+    // copied into each: a national listing is 45,000 records.
+    pub plan: Arc<str>,
     pub id: String,
     pub title: String,
-    pub priority: String,
-    pub owner: String,
-    pub owner_name: String,
+    pub priority: Arc<str>,
+    pub owner: Arc<str>,
+    pub owner_name: Arc<str>,
     pub status: Status,
     pub rating: Rating,
     pub due: NaiveDate,
@@ -28,7 +32,7 @@ pub struct ActionRecord {
     /// Done, and no evidence verified yet.
     pub awaiting_verification: bool,
     /// The plan file, as the path was given when it was synced.
-    pub file: String,
+    pub file: Arc<str>,
     /// The line of the action's `[[actions]]` table, or of its revised due date when it slipped.
     pub line: u32,
     /// Position in the plan file, for keeping plan order.
@@ -36,62 +40,85 @@ pub struct ActionRecord {
     pub position: usize,
 }
 
-/// What a record needs to know about the plan its action belongs to.
-pub struct PlanContext<'a> {
-    pub plan_id: &'a str,
-    pub file: &'a str,
-    pub amber_within_days: u32,
+/// What a record needs to know about the plan its action belongs to, and the texts its records
+/// share.
+pub struct PlanContext {
+    plan_id: Arc<str>,
+    file: Arc<str>,
+    amber_within_days: u32,
+    /// Each owner's id and name, by id; an owner the plan does not list is named by its id.
+    owners: HashMap<Arc<str>, Arc<str>>,
+    priorities: HashSet<Arc<str>>,
 }
 
-impl ActionRecord {
-    /// The record of one action of a whole plan.
-    pub fn of_plan(
-        plan: &Plan,
-        file: &str,
-        position: usize,
-        action: &Action,
-        as_of: NaiveDate,
-    ) -> Self {
-        let context = PlanContext {
-            plan_id: &plan.id,
-            file,
+impl PlanContext {
+    pub fn new(plan: &Plan, file: &str) -> Self {
+        let mut owners = HashMap::with_capacity(plan.owners.len());
+        for owner in &plan.owners {
+            // The first owner with an id names it, as `Plan::owner_name` does.
+            owners
+                .entry(Arc::from(owner.id.as_str()))
+                .or_insert_with(|| Arc::from(owner.name.as_str()));
+        }
+        Self {
+            plan_id: Arc::from(plan.id.as_str()),
+            file: Arc::from(file),
             amber_within_days: plan.amber_within_days,
-        };
-        Self::new(
-            &context,
-            &plan.owner_name(&action.owner),
-            &ActionOn::of(position, action, as_of),
-            as_of,
-        )
+            owners,
+            priorities: HashSet::new(),
+        }
     }
 
-    /// The record of an action standing so on `as_of`.
-    pub fn new(
-        context: &PlanContext,
-        owner_name: &str,
-        action: &ActionOn,
-        as_of: NaiveDate,
-    ) -> Self {
+    /// The record of an action of this plan standing so on `as_of`.
+    pub fn record(&mut self, action: &ActionOn, as_of: NaiveDate) -> ActionRecord {
+        let (owner, owner_name) = match self.owners.get_key_value(action.owner) {
+            Some((id, name)) => (id.clone(), name.clone()),
+            None => {
+                let id: Arc<str> = Arc::from(action.owner);
+                self.owners.insert(id.clone(), id.clone());
+                (id.clone(), id)
+            }
+        };
+        let priority = match self.priorities.get(action.priority) {
+            Some(id) => id.clone(),
+            None => {
+                let id: Arc<str> = Arc::from(action.priority);
+                self.priorities.insert(id.clone());
+                id
+            }
+        };
         let s = action.standing;
         ActionRecord {
-            plan: context.plan_id.to_string(),
+            plan: self.plan_id.clone(),
             id: action.id.to_string(),
             title: action.title.to_string(),
-            priority: action.priority.to_string(),
-            owner: action.owner.to_string(),
-            owner_name: owner_name.to_string(),
+            priority,
+            owner,
+            owner_name,
             status: s.status,
-            rating: s.rating(as_of, context.amber_within_days),
+            rating: s.rating(as_of, self.amber_within_days),
             due: s.due,
             original_due: s.original_due,
             slippage_days: s.slippage_days(),
             days_overdue: s.days_overdue(as_of),
             done_date: s.done_date(),
             awaiting_verification: s.awaits_verification(),
-            file: context.file.to_string(),
+            file: self.file.clone(),
             line: s.due_line,
             position: action.position,
         }
+    }
+}
+
+impl ActionRecord {
+    /// The records of a whole plan's actions, in the plan's order.
+    pub fn of_plan(plan: &Plan, file: &str, as_of: NaiveDate) -> Vec<Self> {
+        let mut context = PlanContext::new(plan, file);
+        plan.actions
+            .iter()
+            .enumerate()
+            .map(|(position, action)| context.record(&ActionOn::of(position, action, as_of), as_of))
+            .collect()
     }
 }
 
