@@ -485,7 +485,7 @@ impl<'c> Blob<'c> {
                 true,
             )?),
         };
-        bytes.clear();
+        // Only bytes the buffer never had are zeroed first: the read overwrites the rest.
         bytes.resize(handle.len(), 0);
         handle.read_at_exact(bytes, 0)?;
         Ok(bytes)
