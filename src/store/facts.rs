@@ -269,7 +269,9 @@ pub fn mentioning(
 ) -> Option<Vec<usize>> {
     // The text is looked for in the whole plan's bytes at once, which is much faster than entry
     // by entry; only an action with an occurrence in its bytes has its entries looked at. An
-    // occurrence across two entries, or in their lengths and dates, only costs that look.
+    // occurrence across two entries, or in their lengths and dates, only costs that look. The
+    // entries of the other actions are not read, so damage within them goes unnoticed here; the
+    // actions' lengths are checked for all.
     let occurrence = |from: usize| finder.find(&bytes[from..]).map(|at| from + at);
     let mut reader = Reader(bytes);
     let count = reader.u32()? as usize;

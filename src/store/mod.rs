@@ -58,7 +58,7 @@ impl Store {
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file. No memory map: a mapped page
         // brings its neighbours, pages of other tables, into the process's memory with it, and a
-        // search across a national store counted 50 MB (docs/store.md).
+        // search across a national store counted 50 MB (docs/performance.md).
         conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA mmap_size = 0;")
             .with_context(context)?;

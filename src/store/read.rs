@@ -364,86 +364,99 @@ impl PlansForRules {
         let damaged = |plan: &Plan| format!("damaged facts for plan `{}` in the store", plan.id);
         // A plan's facts into `bytes`, with which of its actions to visit (all when `None`);
         // `None` when there is none to visit.
-        let mut read = |plan: &Plan, bytes: &mut Vec<u8>| -> anyhow::Result<Option<Wanted>> {
-            let mentioned = match finder {
-                Some(finder) => {
-                    let row = row_of(&search_rows, "search texts", plan)?;
-                    let text = search
-                        .read(conn, row, &mut search_bytes)
-                        .with_context(|| damaged(plan))?;
-                    let positions =
-                        super::facts::mentioning(text, finder, as_of).with_context(|| {
-                            format!("damaged search text for plan `{}` in the store", plan.id)
-                        })?;
-                    if positions.is_empty() {
-                        return Ok(None);
+        let read =
+            |(plan, _): &(Plan, String), bytes: &mut Vec<u8>| -> anyhow::Result<Option<Wanted>> {
+                // Looked up first, so that a plan without facts is reported whatever a search finds.
+                let facts_row = row_of(&facts_rows, "facts", plan)?;
+                let mentioned = match finder {
+                    Some(finder) => {
+                        let row = row_of(&search_rows, "search texts", plan)?;
+                        let text = search
+                            .read(conn, row, &mut search_bytes)
+                            .with_context(|| damaged(plan))?;
+                        let positions = super::facts::mentioning(text, finder, as_of)
+                            .with_context(|| {
+                                format!("damaged search text for plan `{}` in the store", plan.id)
+                            })?;
+                        if positions.is_empty() {
+                            return Ok(None);
+                        }
+                        Some(positions)
                     }
-                    Some(positions)
-                }
-                None => None,
+                    None => None,
+                };
+                actions
+                    .read(conn, facts_row, bytes)
+                    .with_context(|| damaged(plan))?;
+                Ok(Some(mentioned))
             };
-            let row = row_of(&facts_rows, "facts", plan)?;
-            actions
-                .read(conn, row, bytes)
-                .with_context(|| damaged(plan))?;
-            Ok(Some(mentioned))
-        };
-        let mut decode = |(plan, file): &(Plan, String), bytes: &[u8], wanted: Wanted| {
+        let decode = |(plan, file): &(Plan, String), bytes: &[u8], wanted: Wanted| {
             let on = super::facts::actions_at(bytes, as_of, wanted.as_deref())
                 .with_context(|| damaged(plan))?;
             visit(plan, file, &on)
         };
-        let two_cores = crate::cores() > 1;
-        if !two_cores || self.plans.len() < 2 {
-            let mut bytes = Vec::new();
-            for entry in &self.plans {
-                if let Some(wanted) = read(&entry.0, &mut bytes)? {
-                    decode(entry, &bytes, wanted)?;
-                }
+        read_then_use(&self.plans, read, decode)
+    }
+}
+
+/// Calls `read` on each item in order, on this thread, to fill a buffer, then `consume` with the
+/// item, the buffer and what `read` gave; an item for which `read` gives `None` is passed over.
+/// With two cores `consume` runs on another thread, an item or two behind, in the same order,
+/// and buffers come back to be filled again. Either way the first error, in the items' order,
+/// is returned, and nothing is read or consumed after it.
+fn read_then_use<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    mut read: impl FnMut(&T, &mut Vec<u8>) -> Result<Option<R>, E>,
+    mut consume: impl FnMut(&T, &[u8], R) -> Result<(), E> + Send,
+) -> Result<(), E> {
+    if crate::cores() < 2 || items.len() < 2 {
+        let mut bytes = Vec::new();
+        for item in items {
+            if let Some(got) = read(item, &mut bytes)? {
+                consume(item, &bytes, got)?;
             }
-            return Ok(());
         }
-        // With two cores, one reads the blobs (SQLite's connection stays on this thread) while the
-        // other decodes them and visits, a few plans behind, in the same order; buffers go back to
-        // the reader to be used again.
-        std::thread::scope(|scope| {
-            let (to_decode, read_plans) =
-                std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Wanted)>(2);
-            let (to_reuse, spare) = std::sync::mpsc::channel::<Vec<u8>>();
-            let plans = &self.plans;
-            let decoder = scope.spawn(move || -> anyhow::Result<()> {
-                for (i, bytes, wanted) in read_plans {
-                    decode(&plans[i], &bytes, wanted)?;
-                    // The reader may have finished: the buffer is then no longer wanted.
-                    let _ = to_reuse.send(bytes);
-                }
-                Ok(())
-            });
-            let mut reading = Ok(());
-            for (i, (plan, _)) in plans.iter().enumerate() {
-                let mut bytes = spare.try_recv().unwrap_or_default();
-                match read(plan, &mut bytes) {
-                    Ok(None) => {}
-                    Ok(Some(wanted)) => {
-                        // The decoder stops at its first error, which the join below returns.
-                        if to_decode.send((i, bytes, wanted)).is_err() {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        reading = Err(e);
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (to_consume, filled) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, R)>(2);
+        let (to_reuse, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+        let consumer = scope.spawn(move || -> Result<(), E> {
+            for (i, bytes, got) in filled {
+                consume(&items[i], &bytes, got)?;
+                // The reader may have finished: the buffer is then no longer wanted.
+                let _ = to_reuse.send(bytes);
+            }
+            Ok(())
+        });
+        let mut reading = Ok(());
+        let mut held: Option<Vec<u8>> = None;
+        for (i, item) in items.iter().enumerate() {
+            let mut bytes = held
+                .take()
+                .or_else(|| spare.try_recv().ok())
+                .unwrap_or_default();
+            match read(item, &mut bytes) {
+                Ok(None) => held = Some(bytes),
+                Ok(Some(got)) => {
+                    // The consumer stops at its first error, which the join below returns.
+                    if to_consume.send((i, bytes, got)).is_err() {
                         break;
                     }
                 }
+                Err(e) => {
+                    reading = Err(e);
+                    break;
+                }
             }
-            drop(to_decode);
-            let decoded = decoder
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            // The decoder's error, if any, is about an earlier plan than the reader's.
-            decoded.and(reading)
-        })
-    }
+        }
+        drop(to_consume);
+        let consumed = consumer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The consumer's error, if any, is about an earlier item than the reader's.
+        consumed.and(reading)
+    })
 }
 
 /// Which of a plan's actions to visit, by position: all when `None`.
@@ -485,7 +498,8 @@ impl<'c> Blob<'c> {
                 true,
             )?),
         };
-        // Only bytes the buffer never had are zeroed first: the read overwrites the rest.
+        // Only bytes beyond the buffer's current length are zeroed first: the read overwrites the
+        // rest.
         bytes.resize(handle.len(), 0);
         handle.read_at_exact(bytes, 0)?;
         Ok(bytes)
@@ -598,4 +612,89 @@ pub fn action_history(
     )?;
     rows.collect::<Result<_, _>>()
         .context("cannot read the audit trail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_then_use;
+
+    /// Reads item `i` as its own bytes, passing over multiples of 3 and failing at `read_fails`;
+    /// consumes by recording the item, failing at `consume_fails`.
+    fn run(
+        read_fails: Option<usize>,
+        consume_fails: Option<usize>,
+    ) -> (Result<(), String>, Vec<usize>) {
+        let items: Vec<usize> = (0..40).collect();
+        let mut consumed = Vec::new();
+        let result = read_then_use(
+            &items,
+            |&i, bytes| {
+                if Some(i) == read_fails {
+                    return Err(format!("read {i}"));
+                }
+                bytes.clear();
+                bytes.extend(i.to_le_bytes());
+                Ok((i % 3 != 0).then_some(i * 10))
+            },
+            |&i, bytes, got| {
+                assert_eq!(bytes, i.to_le_bytes());
+                assert_eq!(got, i * 10);
+                if Some(i) == consume_fails {
+                    return Err(format!("consume {i}"));
+                }
+                consumed.push(i);
+                Ok(())
+            },
+        );
+        (result, consumed)
+    }
+
+    fn kept_before(end: usize) -> Vec<usize> {
+        (0..end).filter(|i| i % 3 != 0).collect()
+    }
+
+    #[test]
+    fn every_item_read_is_used_in_order() {
+        assert_eq!(run(None, None), (Ok(()), kept_before(40)));
+    }
+
+    #[test]
+    fn the_first_error_in_the_items_order_is_returned_and_nothing_after_it_is_used() {
+        assert_eq!(
+            run(Some(20), None),
+            (Err("read 20".into()), kept_before(20))
+        );
+        assert_eq!(
+            run(None, Some(20)),
+            (Err("consume 20".into()), kept_before(20))
+        );
+        assert_eq!(run(Some(0), None), (Err("read 0".into()), Vec::new()));
+        assert_eq!(
+            run(None, Some(38)),
+            (Err("consume 38".into()), kept_before(38))
+        );
+        // Reading may have gone ahead of an earlier failure in using.
+        assert_eq!(
+            run(Some(25), Some(22)),
+            (Err("consume 22".into()), kept_before(22))
+        );
+        assert_eq!(
+            run(Some(22), Some(25)),
+            (Err("read 22".into()), kept_before(22))
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "using 7")]
+    fn a_panic_in_using_reaches_the_caller() {
+        let items: Vec<usize> = (0..20).collect();
+        let _ = read_then_use(
+            &items,
+            |_, _| Ok::<_, ()>(Some(())),
+            |&i, _, ()| {
+                assert_ne!(i, 7, "using 7");
+                Ok(())
+            },
+        );
+    }
 }

@@ -305,8 +305,8 @@ pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Schema 3's facts for the plans already in a store: each plan is read back as it is stored and
-/// its facts written, as a sync would have.
+/// The facts and search texts of the plans already in a store: each plan is read back as it is
+/// stored and they are written, as a sync would have.
 fn fill_derived(tx: &Transaction) -> anyhow::Result<()> {
     let ids: Vec<String> = tx
         .prepare("SELECT id FROM plans")?
