@@ -81,7 +81,8 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
 /// How many records this thread writes before passing them on.
 const PIECE: usize = 64;
 
-/// How many records a thread writes before they are passed on.
+/// How many records of a batch each thread writes: the other thread gathers its share before
+/// passing it on.
 const BATCH: usize = 2048;
 
 /// The listing's records, each after a comma unless it is the listing's first.
