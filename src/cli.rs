@@ -67,7 +67,10 @@ pub enum ColorChoice {
     Never,
 }
 
+// Each subcommand's arguments are built only when that subcommand runs (or its help, man page or
+// completions are asked for): building all of them took 0.3 to 0.5 ms of every command.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Write a commented starter plan to fill in
     Init(commands::init::InitArgs),

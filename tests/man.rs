@@ -66,3 +66,49 @@ fn man_without_a_folder_prints_the_page_of_plan() {
     assert!(page.contains(".TH plan 1"));
     assert!(page.contains("plan\\-schema"));
 }
+
+#[test]
+fn each_command_is_described_by_its_own_summary_in_its_help_and_the_manual() {
+    let described = |args: &[&str]| -> String {
+        let out = Command::cargo_bin("plan")
+            .unwrap()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let main_page = described(&["man"]);
+    for (command, summary) in [
+        (
+            "update",
+            "Record a progress update on an action in its plan file",
+        ),
+        (
+            "evidence",
+            "Record an evidence item on an action in its plan file",
+        ),
+        (
+            "verify",
+            "Record that an evidence item of an action was verified",
+        ),
+        ("reading", "Record a reading of a measure in its plan file"),
+        (
+            "overdue",
+            "Overdue actions, most overdue first; exits 1 when there are any",
+        ),
+    ] {
+        let help = described(&[command, "--help"]);
+        assert_eq!(
+            help.lines().next(),
+            Some(summary),
+            "{command} --help: {help}"
+        );
+        assert!(
+            main_page.contains(summary),
+            "plan.1 lacks {command}'s summary"
+        );
+    }
+}

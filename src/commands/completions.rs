@@ -38,7 +38,11 @@ pub fn completing_command() -> Command {
         )
     };
     let action = &[("id", IdKind::Action)];
-    offer(Cli::command(), &[("plan", IdKind::Plan)])
+    // The global `--plan` before the tree is built, so that every subcommand's copy of it has the
+    // candidates; the subcommands' own arguments after, as they are only there once it is.
+    let mut command = offer(Cli::command(), &[("plan", IdKind::Plan)]);
+    command.build();
+    command
         .mut_subcommand("show", |c| offer(c, action))
         .mut_subcommand("update", |c| offer(c, action))
         .mut_subcommand("evidence", |c| offer(c, action))

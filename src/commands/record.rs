@@ -18,7 +18,8 @@ use crate::plan::record::{self, Fact, Recorded};
 use crate::render::{self, Stream};
 use crate::store::{self, Store};
 
-/// The options every record command takes.
+// The options every record command takes. (Not a doc comment: clap would make it the description
+// of each record command, in place of the command's own.)
 #[derive(Debug, Clone, Args)]
 pub struct RecordArgs {
     /// Print the change as a unified diff of the plan file, and write nothing
