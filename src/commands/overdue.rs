@@ -54,18 +54,22 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
                     chunk.push(context.record(action, as_of));
                 }
             }
+            // The plan's records in their final order here, where the other thread is reading the
+            // next plan; across plans only the days are left to compare (see below).
+            chunk.sort_by(|a, b| {
+                b.days_overdue
+                    .cmp(&a.days_overdue)
+                    .then_with(|| natural_cmp(&a.id, &b.id))
+            });
             records.push(chunk);
             Ok(())
         })
         .map_err(CliError::Store)?;
     let several = plans.plans.len() > 1;
+    // Most overdue first, then by plan and id. The plans come in the order of their ids and each
+    // plan's records are sorted already, so a stable sort on the days keeps the rest of the order.
     let mut records: Vec<&ActionRecord> = records.iter().flatten().collect();
-    records.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then_with(|| a.plan.cmp(&b.plan))
-            .then_with(|| natural_cmp(&a.id, &b.id))
-    });
+    records.sort_by_key(|r| std::cmp::Reverse(r.days_overdue));
     let listing = match args.format {
         OverdueFormat::Table => ListFormat::Table,
         OverdueFormat::Json => ListFormat::Json,
