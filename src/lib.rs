@@ -1,5 +1,6 @@
 //! `plan`: track Ofsted-style improvement plans kept as TOML files.
 
+pub mod allocator;
 pub mod atomic;
 pub mod cli;
 pub mod commands;

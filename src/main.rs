@@ -5,12 +5,9 @@ use std::process::ExitCode;
 use plan::cli::Cli;
 use plan::commands::{self, Outcome};
 
-/// Parsing plan files is allocation-heavy; mimalloc makes a first import of a large store markedly
-/// faster than the system allocator (see docs/performance.md). Its version 2 (the `v2` feature)
-/// gives freed memory back to the system after 10 ms, where version 3 keeps it for a second: a
-/// first import of the national data peaks at about 105 MiB rather than 130.
+/// mimalloc while plan files are parsed, the system's allocator otherwise (src/allocator.rs).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: plan::allocator::Allocator = plan::allocator::Allocator;
 
 fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(commands::completions::completing_command).complete();

@@ -54,9 +54,9 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
                     chunk.push(context.record(action, as_of));
                 }
             }
-            // The plan's records in their final order here, where the other thread is reading the
-            // next plan; across plans only the days are left to compare (see below).
-            chunk.sort_by(|a, b| {
+            // The plan's records in their final order here; across plans only the days are left to
+            // compare (see below). Ids are unique within a plan, so no two records tie.
+            chunk.sort_unstable_by(|a, b| {
                 b.days_overdue
                     .cmp(&a.days_overdue)
                     .then_with(|| natural_cmp(&a.id, &b.id))

@@ -234,13 +234,15 @@ pub fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync
 /// `f` applied to each item on worker threads, while the calling thread hands each result to
 /// `sink` in the items' order as soon as it and those before it are ready, so that the caller's
 /// work (writing to the store) overlaps with the workers' (reading and parsing). The first error
-/// from `sink` is returned once the workers are done.
+/// from `sink` is returned once the workers are done. Meanwhile memory comes from the allocator
+/// made for parsing (src/allocator.rs).
 pub fn for_each_in_parallel<T: Sync, R: Send, E>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
     mut sink: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let _parsing = crate::allocator::parsing();
     let workers = crate::cores().min(items.len());
     if workers <= 1 {
         return items.iter().map(&f).try_for_each(sink);
