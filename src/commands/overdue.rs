@@ -10,6 +10,7 @@ use super::Outcome;
 use super::list::ListFormat;
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
+use crate::plan::rules::ActionOn;
 use crate::render;
 use crate::report::records::{ActionRecord, PlanContext, natural_cmp};
 
@@ -46,13 +47,16 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     let plans = super::plans_for_rules(&store, global)?;
     plans
         .for_each(&store.conn, as_of, |plan, file, actions| {
-            let mut chunk = Vec::new();
-            let mut context = PlanContext::new(plan, file);
-            for action in actions {
+            let listed = |action: &&ActionOn| {
                 let days = action.standing.days_overdue(as_of);
-                if days > 0 && days >= args.grace {
-                    chunk.push(context.record(action, as_of));
-                }
+                days > 0 && days >= args.grace
+            };
+            // Counted first, to be made in place: every plan's records are kept, so a vector
+            // grown record by record was copied into fresh memory again and again.
+            let mut chunk = Vec::with_capacity(actions.iter().filter(listed).count());
+            let mut context = PlanContext::new(plan, file);
+            for action in actions.iter().filter(listed) {
+                chunk.push(context.record(action, as_of));
             }
             // The plan's records in their final order here; across plans only the days are left to
             // compare (see below). Ids are unique within a plan, so no two records tie.
