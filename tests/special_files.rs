@@ -329,10 +329,42 @@ fn a_store_in_a_folder_that_cannot_be_written_says_why_and_where_else() {
 
 #[cfg(target_os = "linux")]
 #[test]
+fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = Store::new();
+    let plans = imported_plans(&store);
+    // The write-ahead log and its index stay beside the store, the log empty.
+    let log = std::fs::metadata(store.path().with_extension("db-wal")).unwrap();
+    assert_eq!(log.len(), 0);
+    assert!(store.path().with_extension("db-shm").exists());
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let args = [
+        "--db".into(),
+        store.path().into(),
+        "--plans".into(),
+        plans.into(),
+        "--as-of".into(),
+        "2016-06-30".into(),
+        "status".into(),
+    ];
+    let out = run_bound_by_permissions(&args, store.dir.path());
+    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if let Some(out) = out {
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains("Test Council"), "{}", out.stdout);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
 fn a_store_in_a_read_only_folder_says_where_else_to_keep_it() {
     use std::os::unix::fs::PermissionsExt;
     let store = Store::new();
     let plans = imported_plans(&store);
+    // As a store copied on its own into a read-only folder: no log or index beside it.
+    for beside in ["db-wal", "db-shm"] {
+        std::fs::remove_file(store.path().with_extension(beside)).unwrap();
+    }
     std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
     let args = [
         "--db".into(),
