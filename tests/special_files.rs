@@ -327,17 +327,13 @@ fn a_store_in_a_folder_that_cannot_be_written_says_why_and_where_else() {
     }
 }
 
+/// `plan status` of the store, with its folder read-only for the command's run; `None` where
+/// permissions cannot be made to bind.
 #[cfg(target_os = "linux")]
-#[test]
-fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
+fn status_in_read_only_folder(store: &Store, plans: PathBuf) -> Option<Run> {
     use std::os::unix::fs::PermissionsExt;
-    let store = Store::new();
-    let plans = imported_plans(&store);
-    // The write-ahead log and its index stay beside the store, the log empty.
-    let log = std::fs::metadata(store.path().with_extension("db-wal")).unwrap();
-    assert_eq!(log.len(), 0);
-    assert!(store.path().with_extension("db-shm").exists());
-    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let folder = store.dir.path();
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).unwrap();
     let args = [
         "--db".into(),
         store.path().into(),
@@ -347,9 +343,21 @@ fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
         "2016-06-30".into(),
         "status".into(),
     ];
-    let out = run_bound_by_permissions(&args, store.dir.path());
-    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    if let Some(out) = out {
+    let out = run_bound_by_permissions(&args, folder);
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    out
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
+    let store = Store::new();
+    let plans = imported_plans(&store);
+    // The write-ahead log and its index stay beside the store, the log empty.
+    let log = std::fs::metadata(store.path().with_extension("db-wal")).unwrap();
+    assert_eq!(log.len(), 0);
+    assert!(store.path().with_extension("db-shm").exists());
+    if let Some(out) = status_in_read_only_folder(&store, plans) {
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert!(out.stdout.contains("Test Council"), "{}", out.stdout);
     }
@@ -358,26 +366,13 @@ fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_store_in_a_read_only_folder_says_where_else_to_keep_it() {
-    use std::os::unix::fs::PermissionsExt;
     let store = Store::new();
     let plans = imported_plans(&store);
     // As a store copied on its own into a read-only folder: no log or index beside it.
     for beside in ["db-wal", "db-shm"] {
         std::fs::remove_file(store.path().with_extension(beside)).unwrap();
     }
-    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    let args = [
-        "--db".into(),
-        store.path().into(),
-        "--plans".into(),
-        plans.into(),
-        "--as-of".into(),
-        "2016-06-30".into(),
-        "status".into(),
-    ];
-    let out = run_bound_by_permissions(&args, store.dir.path());
-    std::fs::set_permissions(store.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    if let Some(out) = out {
+    if let Some(out) = status_in_read_only_folder(&store, plans) {
         assert_eq!(out.code, 3, "{}", out.stderr);
         assert_eq!(
             out.stderr,
