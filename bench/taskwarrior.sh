@@ -237,10 +237,12 @@ fi
 bench_py check "$TMP/overdue.json" "$TMP/task-overdue.json"
 
 # a. Overdue items: plan answers from its synced store (a sync that finds no file changed, then
-# the query), Taskwarrior from its data files. 3 warm-up pairs, 20 timed pairs.
+# the query), Taskwarrior from its data files. 5 warm-up pairs, 50 timed pairs: each pair takes
+# about a tenth of a second, and on a machine whose speed wanders, the median of 20 pairs moved by
+# a tenth from one run of the script to the next.
 jq -n --arg plan "$PLAN" --arg plans "$PLANS" --arg db "$DB" --arg as_of "$AS_OF" \
   --arg tmp "$TMP" --args '{
-    warmup: 3, runs: 20, scratch: $tmp,
+    warmup: 5, runs: 50, scratch: $tmp,
     plan: {cmd: [$plan, "--db", $db, "--plans", $plans, "overdue", "--format", "json",
                  "--as-of", $as_of], ok: [0, 1]},
     task: {cmd: ($ARGS.positional + ["+OVERDUE", "export"]), ok: [0]}
