@@ -70,39 +70,32 @@ fn parsing_now() -> bool {
     PARSING.load(Ordering::Relaxed) > 0
 }
 
+/// A new block from `allocate`: mimalloc's while parsing, if it serves one from its arenas, else
+/// the system's.
+fn make(allocate: impl Fn(&dyn GlobalAlloc) -> *mut u8) -> *mut u8 {
+    let ptr = if parsing_now() {
+        allocate(&MiMalloc)
+    } else {
+        std::ptr::null_mut()
+    };
+    if ptr.is_null() {
+        allocate(&System)
+    } else {
+        ptr
+    }
+}
+
 // SAFETY: every call is passed on, unchanged, to one of two allocators that uphold the
 // `GlobalAlloc` contract; a block is always freed or resized by the one that made it.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as the caller promises for `layout`.
-        unsafe {
-            let ptr = if parsing_now() {
-                MiMalloc.alloc(layout)
-            } else {
-                std::ptr::null_mut()
-            };
-            if ptr.is_null() {
-                System.alloc(layout)
-            } else {
-                ptr
-            }
-        }
+        make(|allocator| unsafe { allocator.alloc(layout) })
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as the caller promises for `layout`.
-        unsafe {
-            let ptr = if parsing_now() {
-                MiMalloc.alloc_zeroed(layout)
-            } else {
-                std::ptr::null_mut()
-            };
-            if ptr.is_null() {
-                System.alloc_zeroed(layout)
-            } else {
-                ptr
-            }
-        }
+        make(|allocator| unsafe { allocator.alloc_zeroed(layout) })
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
