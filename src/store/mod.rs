@@ -72,6 +72,16 @@ impl Store {
             schema::choose_page_size(&conn).with_context(context)?;
         }
         use_write_ahead_log(&conn);
+        // After the first read: setting the cache reads the schema, which in a read-only folder
+        // fails in words that `explain_read_only_folder` translates only there. A migration may
+        // rewrite every plan's facts, and has the cache of a sync (store/sync.rs).
+        let cache = if migrating {
+            WRITING_CACHE_KIB
+        } else {
+            READING_CACHE_KIB
+        };
+        conn.pragma_update(None, "cache_size", cache)
+            .with_context(context)?;
         if migrating {
             schema::migrate(begin_writing(&mut conn, path)?).with_context(context)?;
         }
@@ -102,6 +112,14 @@ impl Store {
             .context("cannot start reading the store")
     }
 }
+
+/// SQLite's page cache, as a negative number of KiB (`PRAGMA cache_size`), while a command only
+/// reads: a question reads each page of facts once, and every page SQLite's default 2 MB kept was
+/// new memory to the process, 60 to 400 page faults a command (docs/performance.md).
+const READING_CACHE_KIB: i64 = -256;
+
+/// The same while a command writes: the sync raises it (store/sync.rs).
+pub(crate) const WRITING_CACHE_KIB: i64 = -16_384;
 
 /// Creates the store's folder and an empty file for it (which SQLite takes for an empty database)
 /// where they are missing, so that a failure is the file system's, in its words: SQLite would

@@ -109,13 +109,13 @@ pub fn sync(
     // Changed files are written while later ones are still being parsed. Changes beyond the page
     // cache spill into the write-ahead log, which only the commit makes part of the store: an
     // invalid file found late rolls back without the database file ever having been written. The
-    // cache is raised from SQLite's 2 MB so that a sync of a few plans spills nothing, and kept
-    // well under the size of a national store so that a first import stays in bounded memory:
-    // 16 MiB rather than 32 saves as much in the national first import's peak, for no measurable
-    // time (docs/performance.md).
+    // cache is raised from the 256 KiB a question uses (store/mod.rs) so that a sync of a few
+    // plans spills nothing, and kept well under the size of a national store so that a first
+    // import stays in bounded memory: 16 MiB rather than 32 saves as much in the national first
+    // import's peak, for no measurable time (docs/performance.md).
     store
         .conn
-        .pragma_update(None, "cache_size", -16_384)
+        .pragma_update(None, "cache_size", super::WRITING_CACHE_KIB)
         .context("cannot configure the store")?;
     let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let synced_at = synced_at.as_str();
