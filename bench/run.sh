@@ -119,6 +119,10 @@ bench list-search-national --warmup 3 --runs 20 \
   "$(national "$DB") list --search audit --format json --as-of $AS_OF"
 bench list-overdue-owner-national --warmup 3 --runs 20 \
   "$(national "$DB") list --overdue --owner qa --as-of $AS_OF"
+bench list-rag-national --warmup 3 --runs 20 \
+  "$(national "$DB") list --rag red --format json --as-of $AS_OF"
+bench list-status-due-national --warmup 3 --runs 20 \
+  "$(national "$DB") list --status blocked --status not-started --due-before 2018-01-01 --format json --as-of $AS_OF"
 bench list-owner-table-national --warmup 3 --runs 20 "$(national "$DB") list --owner qa --as-of $AS_OF"
 bench owners-national --warmup 3 --runs 20 "$(national "$DB") owners --as-of $AS_OF"
 
@@ -160,8 +164,9 @@ if git cat-file -e "$REFERENCE_COMMIT^{commit}" 2>/dev/null; then
   : >"$BENCH/same-answers.txt"
   for date in 2017-03-31 "$AS_OF" 2019-12-31; do
     for question in "list --format json" "list --owner qa --format json" \
-      "list --search audit --format json" "owners --format json" "overdue --format json" \
-      "status --format json"; do
+      "list --search audit --format json" "list --rag red --format json" \
+      "list --status blocked --status not-started --due-before 2018-01-01 --format json" \
+      "owners --format json" "overdue --format json" "status --format json"; do
       # shellcheck disable=SC2086 # the question is split into its words on purpose
       if cmp -s <($(national "$DB") $question --as-of "$date" || true) \
         <("$REFERENCE/bin/plan" --db "$REFERENCE_DB" --plans "$BENCH/national" $question \
@@ -266,6 +271,8 @@ summary list-json-national 100
 summary list-owner-national 30
 summary list-search-national 30
 summary list-overdue-owner-national 30
+summary list-rag-national 30
+summary list-status-due-national 30
 summary list-owner-table-national
 summary owners-national 30
 echo
