@@ -528,30 +528,46 @@ fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansFo
         ))?
         .query_map([plan], |r| Ok((plan_header(r)?, r.get(11)?)))?
         .collect::<Result<_, _>>()?;
-    let index: HashMap<String, usize> = plans
-        .iter()
-        .enumerate()
-        .map(|(i, (p, _))| (p.id.clone(), i))
-        .collect();
-    // Unsorted, and put in order here: SQLite would sort them in a temporary B-tree.
-    let mut owners: Vec<(usize, i64, Owner)> = Vec::new();
+    // By plan, as the plans above: the table's key is (plan_id, id), so SQLite reads them in that
+    // order without sorting, and each plan's owners are matched to it walking both lists once.
+    // Each plan's are put in file order here; ordered by position too, SQLite would sort them
+    // all in a temporary B-tree.
     let mut stmt = conn.prepare_cached(
-        "SELECT plan_id, position, id, name, role FROM owners WHERE ?1 IS NULL OR plan_id = ?1",
+        "SELECT plan_id, position, id, name, role FROM owners WHERE ?1 IS NULL OR plan_id = ?1 \
+         ORDER BY plan_id",
     )?;
     let mut rows = stmt.query([plan])?;
+    // The plan whose owners are being gathered, with their positions.
+    let mut gathering: Option<usize> = None;
+    let mut owners: Vec<(i64, Owner)> = Vec::new();
+    let put_in_order = |plan: &mut Plan, owners: &mut Vec<(i64, Owner)>| {
+        owners.sort_unstable_by_key(|(position, _)| *position);
+        plan.owners.extend(owners.drain(..).map(|(_, owner)| owner));
+    };
+    let mut at = 0;
     while let Some(r) = rows.next()? {
-        if let Some(&at) = index.get(r.get_ref(0)?.as_str()?) {
-            let owner = Owner {
-                id: r.get(2)?,
-                name: r.get(3)?,
-                role: r.get(4)?,
-            };
-            owners.push((at, r.get(1)?, owner));
+        let plan_id = r.get_ref(0)?.as_str()?;
+        while plans.get(at).is_some_and(|(p, _)| p.id.as_str() < plan_id) {
+            at += 1;
         }
+        if plans.get(at).is_none_or(|(p, _)| p.id != plan_id) {
+            continue;
+        }
+        if gathering != Some(at) {
+            if let Some(done) = gathering {
+                put_in_order(&mut plans[done].0, &mut owners);
+            }
+            gathering = Some(at);
+        }
+        let owner = Owner {
+            id: r.get(2)?,
+            name: r.get(3)?,
+            role: r.get(4)?,
+        };
+        owners.push((r.get(1)?, owner));
     }
-    owners.sort_unstable_by_key(|(at, position, _)| (*at, *position));
-    for (at, _, owner) in owners {
-        plans[at].0.owners.push(owner);
+    if let Some(done) = gathering {
+        put_in_order(&mut plans[done].0, &mut owners);
     }
     Ok(PlansForRules { plans })
 }
@@ -623,6 +639,45 @@ pub fn action_history(
 #[cfg(test)]
 mod tests {
     use super::read_then_use;
+
+    /// Every plan's owners come in file order, whether one plan or all are read: the owners of
+    /// the bundled plan and of `other` are not written in the order of their ids, which is how
+    /// the table keeps them.
+    #[test]
+    fn plans_for_rules_have_their_owners_in_file_order() {
+        use super::{PlansForRules, load_plan};
+        use crate::store::{Store, sync};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("plan.db")).unwrap();
+        let roots = [
+            std::path::PathBuf::from("plans/sunderland.toml"),
+            std::path::PathBuf::from("tests/fixtures/portfolio"),
+            std::path::PathBuf::from("tests/fixtures/plans/small.toml"),
+            std::path::PathBuf::from("tests/fixtures/plans/other.toml"),
+        ];
+        sync::sync(&mut store, &roots, chrono::Utc::now(), sync::Reading::All).unwrap();
+        let all = PlansForRules::read(&store.conn, None).unwrap();
+        let ids: Vec<&str> = all.plans.iter().map(|(p, _)| p.id.as_str()).collect();
+        assert_eq!(ids.len(), 6, "{ids:?}");
+        for (plan, _) in &all.plans {
+            let whole = load_plan(&store.conn, &plan.id).unwrap().unwrap();
+            assert!(!whole.owners.is_empty(), "{}", plan.id);
+            assert_eq!(plan.owners, whole.owners, "{}", plan.id);
+            let one = PlansForRules::read(&store.conn, Some(&plan.id)).unwrap();
+            assert_eq!(one.plans.len(), 1);
+            assert_eq!(one.plans[0].0.owners, whole.owners, "{}", plan.id);
+        }
+        for id in ["sunderland-childrens-services", "other"] {
+            let (plan, _) = all.plans.iter().find(|(p, _)| p.id == id).unwrap();
+            let owners: Vec<&str> = plan.owners.iter().map(|o| o.id.as_str()).collect();
+            let mut sorted = owners.clone();
+            sorted.sort_unstable();
+            assert_ne!(
+                owners, sorted,
+                "{id}'s owners are not in the order of their ids"
+            );
+        }
+    }
 
     /// Reads item `i` as its own bytes, passing over multiples of 3 and failing at `read_fails`;
     /// consumes by recording the item, failing at `consume_fails`.
