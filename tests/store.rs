@@ -212,6 +212,37 @@ fn a_store_that_is_not_a_database_fails_with_exit_3() {
 }
 
 #[test]
+fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
+    let store = Store::new();
+    let imported = run(store
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
+        .arg("import"));
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    {
+        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        conn.execute_batch(
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema SET sql = 'CREATE TABLE x(' WHERE name = 'audit';",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(store.path()).unwrap();
+    let out = run(store
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
+        .arg("status"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: the store {} cannot be used: malformed database schema (audit)",
+            store.path().display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+}
+
+#[test]
 fn plan_ids_can_move_between_files_in_one_edit() {
     let store = Store::new();
     let plans = store.dir.path().join("plans");

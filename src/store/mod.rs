@@ -75,16 +75,11 @@ impl Store {
         // After the first read: setting the cache reads the schema, which in a read-only folder
         // fails in words that `explain_read_only_folder` translates only there. A migration may
         // rewrite every plan's facts, and has the cache of a sync (store/sync.rs).
-        let cache = if migrating {
-            WRITING_CACHE_KIB
-        } else {
-            READING_CACHE_KIB
-        };
-        conn.pragma_update(None, "cache_size", cache)
-            .with_context(context)?;
         if migrating {
+            set_cache(&conn, WRITING_CACHE_KIB).with_context(context)?;
             schema::migrate(begin_writing(&mut conn, path)?).with_context(context)?;
         }
+        set_cache(&conn, READING_CACHE_KIB).with_context(context)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
@@ -116,10 +111,15 @@ impl Store {
 /// SQLite's page cache, as a negative number of KiB (`PRAGMA cache_size`), while a command only
 /// reads: a question reads each page of facts once, and every page SQLite's default 2 MB kept was
 /// new memory to the process, 60 to 400 page faults a command (docs/performance.md).
-const READING_CACHE_KIB: i64 = -256;
+pub(crate) const READING_CACHE_KIB: i64 = -256;
 
-/// The same while a command writes: the sync raises it (store/sync.rs).
+/// The same while a command writes: the sync and a migration raise it, and put it back after.
 pub(crate) const WRITING_CACHE_KIB: i64 = -16_384;
+
+/// Sets SQLite's page cache to `kib` (a `*_CACHE_KIB`).
+pub(crate) fn set_cache(conn: &Connection, kib: i64) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "cache_size", kib)
+}
 
 /// Creates the store's folder and an empty file for it (which SQLite takes for an empty database)
 /// where they are missing, so that a failure is the file system's, in its words: SQLite would
@@ -285,5 +285,36 @@ mod tests {
         assert_eq!(number("page_size"), 16384);
         // FULL: each commit waits for the disk, which the crash guarantee of docs/store.md needs.
         assert_eq!(number("synchronous"), 2);
+    }
+
+    /// A command asks its question with a question's page cache, after a sync that wrote, and
+    /// after one that failed, as well as after one that found nothing to write.
+    #[test]
+    fn the_page_cache_is_a_questions_after_every_sync() {
+        use sync::{Reading, sync};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("plan.db")).unwrap();
+        let cache = |store: &Store| -> i64 {
+            store
+                .conn
+                .query_row("PRAGMA cache_size", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(cache(&store), READING_CACHE_KIB);
+        let plans = dir.path().join("plans");
+        std::fs::create_dir(&plans).unwrap();
+        let small = std::fs::read_to_string("tests/fixtures/plans/small.toml").unwrap();
+        std::fs::write(plans.join("small.toml"), &small).unwrap();
+        let roots = [plans.clone()];
+        let wrote = sync(&mut store, &roots, chrono::Utc::now(), Reading::Changed).unwrap();
+        assert_eq!(wrote.files.len(), 1);
+        assert_eq!(cache(&store), READING_CACHE_KIB);
+        let nothing = sync(&mut store, &roots, chrono::Utc::now(), Reading::All).unwrap();
+        assert!(nothing.files.is_empty());
+        assert_eq!(cache(&store), READING_CACHE_KIB);
+        // The same plan id in a second file: the sync refuses both.
+        std::fs::write(plans.join("again.toml"), &small).unwrap();
+        assert!(sync(&mut store, &roots, chrono::Utc::now(), Reading::All).is_err());
+        assert_eq!(cache(&store), READING_CACHE_KIB);
     }
 }

@@ -113,10 +113,25 @@ pub fn sync(
     // plans spills nothing, and kept well under the size of a national store so that a first
     // import stays in bounded memory: 16 MiB rather than 32 saves as much in the national first
     // import's peak, for no measurable time (docs/performance.md).
-    store
-        .conn
-        .pragma_update(None, "cache_size", super::WRITING_CACHE_KIB)
-        .context("cannot configure the store")?;
+    // The cache goes back to a question's once the writing is over, whatever its outcome: the
+    // command goes on to ask its question.
+    let configure = |store: &Store, kib| {
+        super::set_cache(&store.conn, kib).context("cannot configure the store")
+    };
+    configure(store, super::WRITING_CACHE_KIB)?;
+    let written = write(store, roots, now, reading);
+    configure(store, super::READING_CACHE_KIB)?;
+    written
+}
+
+/// The sync's writing, under the store's write lock: what `sync` does once its first look found
+/// something to write.
+fn write(
+    store: &mut Store,
+    roots: &[PathBuf],
+    now: DateTime<Utc>,
+    reading: Reading,
+) -> Result<SyncReport, SyncError> {
     let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let synced_at = synced_at.as_str();
     let tx = store.write_transaction()?;
