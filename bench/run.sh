@@ -132,6 +132,8 @@ QUESTIONS=(
   "list --format json --as-of $AS_OF"
   "list --owner qa --format json --as-of $AS_OF"
   "list --search audit --format json --as-of $AS_OF"
+  "list --rag red --format json --as-of $AS_OF"
+  "list --status blocked --status not-started --due-before 2018-01-01 --format json --as-of $AS_OF"
   "owners --as-of $AS_OF"
   "overdue --format json --as-of $AS_OF"
 )
@@ -166,11 +168,16 @@ if git cat-file -e "$REFERENCE_COMMIT^{commit}" 2>/dev/null; then
     for question in "list --format json" "list --owner qa --format json" \
       "list --search audit --format json" "list --rag red --format json" \
       "list --status blocked --status not-started --due-before 2018-01-01 --format json" \
+      "list --overdue --format json" "list --awaiting-verification --format json" \
+      "list --priority P1 --due-after 2017-06-30 --format json" \
       "owners --format json" "overdue --format json" "status --format json"; do
       # shellcheck disable=SC2086 # the question is split into its words on purpose
-      if cmp -s <($(national "$DB") $question --as-of "$date" || true) \
-        <("$REFERENCE/bin/plan" --db "$REFERENCE_DB" --plans "$BENCH/national" $question \
-          --as-of "$date" || true); then
+      $(national "$DB") $question --as-of "$date" >"$BENCH/answer.json" || true
+      # shellcheck disable=SC2086
+      "$REFERENCE/bin/plan" --db "$REFERENCE_DB" --plans "$BENCH/national" $question \
+        --as-of "$date" >"$BENCH/reference-answer.json" || true
+      # Two builds that both failed to answer would print the same nothing.
+      if [[ -s $BENCH/answer.json ]] && cmp -s "$BENCH/answer.json" "$BENCH/reference-answer.json"; then
         echo "same $date $question" >>"$BENCH/same-answers.txt"
       else
         echo "DIFFERENT $date $question" >>"$BENCH/same-answers.txt"

@@ -358,6 +358,18 @@ mod tests {
         });
         filters.push(ListArgs {
             priority: Some("P2".into()),
+            ..args()
+        });
+        filters.push(ListArgs {
+            due_before: Some(date("2016-12-31")),
+            ..args()
+        });
+        filters.push(ListArgs {
+            due_after: Some(date("2016-12-31")),
+            ..args()
+        });
+        filters.push(ListArgs {
+            priority: Some("P2".into()),
             due_before: Some(date("2016-12-31")),
             ..args()
         });
