@@ -363,6 +363,22 @@ fn a_store_used_before_its_folder_became_read_only_can_still_be_read() {
     }
 }
 
+/// A read-only folder does not make the store read-only: its files are still writable, and a
+/// changed plan file is synced into it (docs/store.md).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_store_used_before_its_folder_became_read_only_is_still_synced() {
+    let store = Store::new();
+    let plans = imported_plans(&store);
+    let file = plans.join("small.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Test Council", "Renamed Council")).unwrap();
+    if let Some(out) = status_in_read_only_folder(&store, plans) {
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains("Renamed Council"), "{}", out.stdout);
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_store_in_a_read_only_folder_says_where_else_to_keep_it() {
