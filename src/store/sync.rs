@@ -112,16 +112,18 @@ pub fn sync(
     // cache is raised from the 256 KiB a question uses (store/mod.rs) so that a sync of a few
     // plans spills nothing, and kept well under the size of a national store so that a first
     // import stays in bounded memory: 16 MiB rather than 32 saves as much in the national first
-    // import's peak, for no measurable time (docs/performance.md).
-    // The cache goes back to a question's once the writing is over, whatever its outcome: the
-    // command goes on to ask its question.
+    // import's peak, for no measurable time (docs/performance.md). The cache goes back to a
+    // question's once the writing is over, whatever its outcome, since the command goes on to ask
+    // its question; the writing's own error comes first.
     let configure = |store: &Store, kib| {
         super::set_cache(&store.conn, kib).context("cannot configure the store")
     };
     configure(store, super::WRITING_CACHE_KIB)?;
     let written = write(store, roots, now, reading);
-    configure(store, super::READING_CACHE_KIB)?;
-    written
+    let restored = configure(store, super::READING_CACHE_KIB);
+    let report = written?;
+    restored?;
+    Ok(report)
 }
 
 /// The sync's writing, under the store's write lock: what `sync` does once its first look found
