@@ -243,6 +243,42 @@ fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
 }
 
 #[test]
+fn a_damaged_date_in_the_store_is_quoted_with_its_plan() {
+    let store = Store::new();
+    let imported = run(store
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
+        .arg("import"));
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    {
+        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE updates SET date = 'soon'
+                 WHERE (plan_id, action_id, position) IN
+                       (SELECT plan_id, action_id, position FROM updates LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let out = run(store
+        .plan(&fixture("plans/small.toml"), "2016-06-30")
+        .args(["status", "--plan", "small"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: cannot read plan `small` from the store:"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("unexpected date `soon` in the store"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn plan_ids_can_move_between_files_in_one_edit() {
     let store = Store::new();
     let plans = store.dir.path().join("plans");

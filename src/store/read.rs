@@ -136,7 +136,7 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
         plan_id,
         |r| {
             Ok(Milestone {
-                date: r.get(0)?,
+                date: date(r, 0)?,
                 title: r.get(1)?,
                 kind: keyword(r, 2, MilestoneKind::parse)?,
             })
@@ -181,11 +181,11 @@ fn load_actions(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Action>>
         plan_id,
         |r| {
             Ok(Update {
-                date: r.get(1)?,
+                date: date(r, 1)?,
                 status: keyword(r, 2, Status::parse)?,
                 rag: opt_keyword(r, 3, Rag::parse)?,
                 note: r.get(4)?,
-                due: r.get(5)?,
+                due: opt_date(r, 5)?,
                 line: r.get(6)?,
             })
         },
@@ -196,16 +196,16 @@ fn load_actions(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Action>>
          FROM evidence WHERE plan_id = ?1 ORDER BY action_id, position",
         plan_id,
         |r| {
-            let rejection = match (r.get(6)?, r.get(7)?, r.get(8)?) {
+            let rejection = match (r.get(6)?, opt_date(r, 7)?, r.get(8)?) {
                 (Some(by), Some(on), Some(reason)) => Some(Rejection { by, on, reason }),
                 _ => None,
             };
             Ok(Evidence {
-                date: r.get(1)?,
+                date: date(r, 1)?,
                 title: r.get(2)?,
                 link: r.get(3)?,
                 verified_by: r.get(4)?,
-                verified_on: r.get(5)?,
+                verified_on: opt_date(r, 5)?,
                 rejection,
             })
         },
@@ -233,8 +233,8 @@ fn load_actions(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Action>>
                 priority: r.get(1)?,
                 title: r.get(2)?,
                 owner: r.get(3)?,
-                due: r.get(4)?,
-                start: r.get(5)?,
+                due: date(r, 4)?,
+                start: opt_date(r, 5)?,
                 depends_on: depends_on.into_iter().map(|(_, t)| t).collect(),
                 success_measure: r.get(6)?,
                 measures: measures.into_iter().map(|(_, t)| t).collect(),
@@ -254,7 +254,7 @@ fn load_measures(conn: &Connection, plan_id: &str) -> anyhow::Result<Vec<Measure
         plan_id,
         |r| {
             Ok(Reading {
-                date: r.get(1)?,
+                date: date(r, 1)?,
                 value: r.get(2)?,
             })
         },
