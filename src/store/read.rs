@@ -156,7 +156,9 @@ fn query_all<T>(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Rows of a child table grouped by their parent's id, in position order.
+/// Rows of a child table grouped by their parent's id, in position order. The query orders them
+/// by parent, so a parent's rows are gathered as they come and its id is copied once, not once
+/// a row; rows in any other order are grouped all the same.
 fn grouped<T>(
     conn: &Connection,
     sql: &str,
@@ -164,11 +166,23 @@ fn grouped<T>(
     mut map: impl FnMut(&Row) -> rusqlite::Result<T>,
 ) -> anyhow::Result<HashMap<String, Vec<T>>> {
     let mut groups: HashMap<String, Vec<T>> = HashMap::new();
+    let mut gathering: Option<(String, Vec<T>)> = None;
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([plan_id])?;
     while let Some(row) = rows.next()? {
-        let parent: String = row.get(0)?;
-        groups.entry(parent).or_default().push(map(row)?);
+        let parent = row.get_ref(0)?.as_str()?;
+        match &mut gathering {
+            Some((id, items)) if id == parent => items.push(map(row)?),
+            _ => {
+                let next = (parent.to_owned(), vec![map(row)?]);
+                if let Some((id, items)) = gathering.replace(next) {
+                    groups.entry(id).or_default().extend(items);
+                }
+            }
+        }
+    }
+    if let Some((id, items)) = gathering {
+        groups.entry(id).or_default().extend(items);
     }
     Ok(groups)
 }
