@@ -211,15 +211,20 @@ fn a_store_that_is_not_a_database_fails_with_exit_3() {
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
 }
 
-#[test]
-fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
-    let store = Store::new();
+/// `store` with the small fixture plan imported, and a connection to it for damaging it.
+fn small_plan_imported(store: &Store) -> rusqlite::Connection {
     let imported = run(store
         .plan(&fixture("plans/small.toml"), "2016-06-30")
         .arg("import"));
     assert_eq!(imported.code, 0, "{}", imported.stderr);
+    rusqlite::Connection::open(store.path()).unwrap()
+}
+
+#[test]
+fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
+    let store = Store::new();
     {
-        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        let conn = small_plan_imported(&store);
         conn.execute_batch(
             "PRAGMA writable_schema = ON;
              UPDATE sqlite_schema SET sql = 'CREATE TABLE x(' WHERE name = 'audit';",
@@ -245,12 +250,8 @@ fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
 #[test]
 fn a_damaged_date_in_the_store_is_quoted_with_its_plan() {
     let store = Store::new();
-    let imported = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .arg("import"));
-    assert_eq!(imported.code, 0, "{}", imported.stderr);
     {
-        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        let conn = small_plan_imported(&store);
         let changed = conn
             .execute(
                 "UPDATE updates SET date = 'soon'
