@@ -245,7 +245,7 @@ impl ListArgs {
                 let rating = s.rating(as_of, amber_within_days);
                 self.rag.iter().any(|g| Rating::from(*g) == rating)
             })
-            && (!self.overdue || s.days_overdue(as_of) > 0)
+            && (!self.overdue || s.is_overdue(as_of))
             && (!self.awaiting_verification || s.awaits_verification())
             && self.due_before.is_none_or(|d| s.due < d)
             && self.due_after.is_none_or(|d| s.due > d)
