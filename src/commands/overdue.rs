@@ -10,7 +10,7 @@ use super::Outcome;
 use super::list::ListFormat;
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
-use crate::plan::rules::ActionOn;
+use crate::plan::rules::Standing;
 use crate::render;
 use crate::report::records::{ActionRecord, PlanContext, natural_cmp};
 
@@ -45,19 +45,16 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     // One vector per plan, as in `plan list`, and left to the end of the process, as there.
     let mut records: ManuallyDrop<Vec<Vec<ActionRecord>>> = ManuallyDrop::new(Vec::new());
     let plans = super::plans_for_rules(&store, global)?;
+    // Only the overdue actions are made `ActionOn`s: in a store of many plans they are few.
+    let listed = |s: &Standing| {
+        let days = s.days_overdue(as_of);
+        days > 0 && days >= args.grace
+    };
     plans
-        .for_each(&store.conn, as_of, |plan, file, actions| {
-            let listed = |action: &&ActionOn| {
-                let days = action.standing.days_overdue(as_of);
-                days > 0 && days >= args.grace
-            };
-            // Counted first, to be made in place: every plan's records are kept, so a vector
-            // grown record by record was copied into fresh memory again and again.
-            let mut chunk = Vec::with_capacity(actions.iter().filter(listed).count());
+        .for_each_where(&store.conn, as_of, listed, |plan, file, actions| {
             let mut context = PlanContext::new(plan, file);
-            for action in actions.iter().filter(listed) {
-                chunk.push(context.record(action, as_of));
-            }
+            let mut chunk: Vec<ActionRecord> =
+                actions.iter().map(|a| context.record(a, as_of)).collect();
             // The plan's records in their final order here; across plans only the days are left to
             // compare (see below). Ids are unique within a plan, so no two records tie.
             chunk.sort_unstable_by(|a, b| {

@@ -115,19 +115,22 @@ pub fn standing_on(facts: &[u8], as_of: NaiveDate) -> Option<Standing> {
     standing_from(facts, as_of, &mut Dates::new())
 }
 
-/// Day numbers made dates, remembering the last one in each of 1,024 slots: a plan's dates fall
-/// within a few years, so nearly every date of a question is made once, where chrono's
-/// conversion of every date of every action was a tenth of the work of `plan overdue`.
-pub struct Dates(Box<[(i32, NaiveDate); 1024]>);
+/// Day numbers made dates, remembering the last one in each of `DATE_SLOTS` slots, one a day for
+/// five and a half years: a plan's dates fall within a few years, so nearly every date of a
+/// question is made once, where chrono's conversion of every date of every action was a tenth of
+/// the work of `plan overdue`.
+pub struct Dates(Box<[(i32, NaiveDate); DATE_SLOTS]>);
+
+const DATE_SLOTS: usize = 2048;
 
 impl Dates {
     pub fn new() -> Self {
-        Self(Box::new([(NONE, NaiveDate::MIN); 1024]))
+        Self(Box::new([(NONE, NaiveDate::MIN); DATE_SLOTS]))
     }
 
     /// `None` for `NONE` or a number that is not a date.
     fn date(&mut self, day: i32) -> Option<NaiveDate> {
-        let slot = &mut self.0[day.rem_euclid(1024) as usize];
+        let slot = &mut self.0[day.rem_euclid(DATE_SLOTS as i32) as usize];
         if slot.0 != day || day == NONE {
             *slot = (day, NaiveDate::from_num_days_from_ce_opt(day)?);
         }
@@ -142,39 +145,58 @@ impl Default for Dates {
 }
 
 fn standing_from(facts: &[u8], as_of: NaiveDate, dates: &mut Dates) -> Option<Standing> {
-    let mut reader = Reader(facts);
-    let original_due = dates.date(reader.i32()?)?;
-    let count = reader.u32()? as usize;
-    if reader.0.len() != count.checked_mul(SEGMENT_BYTES)? {
+    // Read as fixed-size pieces, whose fields need no bounds checked: every action of a question
+    // comes through here.
+    let (header, segments) = facts.split_first_chunk::<HEADER_BYTES>()?;
+    let [due_0, due_1, due_2, due_3, count @ ..] = *header;
+    let count = u32::from_le_bytes(count) as usize;
+    if segments.len() != count.checked_mul(SEGMENT_BYTES)? {
         return None;
     }
     // The last segment starting on or before the date; the first starts from the beginning.
     let as_of = day(as_of);
-    let chosen = reader
-        .0
-        .chunks_exact(SEGMENT_BYTES)
-        .take_while(|segment| {
-            let from = i32::from_le_bytes(segment[..4].try_into().unwrap_or_default());
-            from == NONE || from <= as_of
-        })
-        .last()?;
-    let mut reader = Reader(&chosen[4..]);
-    let status = *STATUSES.get(usize::from(reader.u8()?))?;
-    let flags = reader.u8()?;
-    let since = reader.i32()?;
-    let due = dates.date(reader.i32()?)?;
-    let due_line = reader.u32()?;
+    let mut chosen = None;
+    for segment in segments.chunks_exact(SEGMENT_BYTES) {
+        let segment: &[u8; SEGMENT_BYTES] = segment.try_into().ok()?;
+        let [f0, f1, f2, f3, ..] = *segment;
+        let from = i32::from_le_bytes([f0, f1, f2, f3]);
+        if from != NONE && from > as_of {
+            break;
+        }
+        chosen = Some(segment);
+    }
+    let [
+        _,
+        _,
+        _,
+        _,
+        status,
+        flags,
+        s0,
+        s1,
+        s2,
+        s3,
+        d0,
+        d1,
+        d2,
+        d3,
+        l0,
+        l1,
+        l2,
+        l3,
+    ] = *chosen?;
+    let status = *STATUSES.get(usize::from(status))?;
     Some(Standing {
         status,
         since: if flags & SINCE != 0 {
-            Some(dates.date(since)?)
+            Some(dates.date(i32::from_le_bytes([s0, s1, s2, s3]))?)
         } else {
             None
         },
-        original_due,
-        due,
+        original_due: dates.date(i32::from_le_bytes([due_0, due_1, due_2, due_3]))?,
+        due: dates.date(i32::from_le_bytes([d0, d1, d2, d3]))?,
         revised: flags & REVISED != 0,
-        due_line,
+        due_line: u32::from_le_bytes([l0, l1, l2, l3]),
         verified_evidence: flags & VERIFIED != 0,
         evidence_rejected: flags & REJECTED != 0,
     })
@@ -189,16 +211,8 @@ impl<'b> Reader<'b> {
         Some(*head)
     }
 
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take::<1>()?[0])
-    }
-
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take()?))
-    }
-
-    fn i32(&mut self) -> Option<i32> {
-        Some(i32::from_le_bytes(self.take()?))
     }
 
     /// Bytes behind their length.
@@ -239,50 +253,61 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 /// Where each action of a plan stands on `as_of`, from `plan_facts.actions`; `None` if the bytes
 /// are not a plan's actions.
 pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
-    actions_at(bytes, as_of, None, &mut Dates::new())
+    actions_at(bytes, as_of, None, &mut Dates::new(), |_| true)
 }
 
-/// `actions_on`, for only the actions at `positions` (in increasing order) when it is given: the
-/// others' facts are stepped over, not decoded. `dates` may serve every plan of a question.
+/// `actions_on`, for only the actions at `positions` (in increasing order) when it is given, and
+/// standing so that `keep` holds: the others' facts are stepped over, not decoded, and their texts
+/// are not looked at beyond checking that they lie in the plan's text. `dates` may serve every
+/// plan of a question.
 pub fn actions_at<'b>(
     bytes: &'b [u8],
     as_of: NaiveDate,
     positions: Option<&[usize]>,
     dates: &mut Dates,
+    keep: impl Fn(&Standing) -> bool,
 ) -> Option<Vec<ActionOn<'b>>> {
     let mut reader = Reader(bytes);
     let count = reader.u32()? as usize;
     let text = std::str::from_utf8(reader.bytes()?).ok()?;
-    let mut start = 0;
-    let mut field = |reader: &mut Reader| {
-        let end = reader.u32()? as usize;
-        let field = text.get(start..end)?;
-        start = end;
-        Some(field)
-    };
+    // Where the last text read ends: each action's four texts follow one another.
+    let mut end = 0;
     let mut wanted = positions.map(|p| p.iter().copied().peekable());
     let capacity = positions.map_or(count, <[usize]>::len);
     let mut actions = Vec::with_capacity(capacity.min(bytes.len()));
     for position in 0..count {
-        let (id, priority, title, owner) = (
-            field(&mut reader)?,
-            field(&mut reader)?,
-            field(&mut reader)?,
-            field(&mut reader)?,
-        );
+        let start = end;
+        let mut ends = [0; 4];
+        for slot in &mut ends {
+            let next = reader.u32()? as usize;
+            if next < end || next > text.len() {
+                return None;
+            }
+            (*slot, end) = (next, next);
+        }
         let facts = reader.bytes()?;
         if let Some(wanted) = &mut wanted
             && wanted.next_if_eq(&position).is_none()
         {
             continue;
         }
+        let standing = standing_from(facts, as_of, dates)?;
+        if !keep(&standing) {
+            continue;
+        }
+        let [id, priority, title, owner] = [
+            text.get(start..ends[0])?,
+            text.get(ends[0]..ends[1])?,
+            text.get(ends[1]..ends[2])?,
+            text.get(ends[2]..ends[3])?,
+        ];
         actions.push(ActionOn {
             position,
             id,
             priority,
             title,
             owner,
-            standing: standing_from(facts, as_of, dates)?,
+            standing,
         });
     }
     // Positions beyond the plan's actions are not a plan's.
@@ -366,10 +391,10 @@ mod tests {
             NONE,
             i32::MAX,
             0,
-            1024,
-            -1024,
+            DATE_SLOTS as i32,
+            -(DATE_SLOTS as i32),
             736_000,
-            736_000 + 1024,
+            736_000 + DATE_SLOTS as i32,
         ]);
         for round in 0..2 {
             for day in days.clone() {
@@ -621,19 +646,62 @@ mod tests {
         let on = date("2016-06-30");
         let all = actions_on(&actions, on).unwrap();
         assert!(all.len() > 4);
-        let some = actions_at(&actions, on, Some(&[1, 4]), &mut Dates::new()).unwrap();
+        let some = actions_at(&actions, on, Some(&[1, 4]), &mut Dates::new(), |_| true).unwrap();
         assert_eq!(some, vec![all[1], all[4]]);
         assert_eq!(
-            actions_at(&actions, on, Some(&[]), &mut Dates::new()),
+            actions_at(&actions, on, Some(&[]), &mut Dates::new(), |_| true),
             Some(Vec::new())
         );
         // A position the plan does not have, or positions out of order, are not the plan's.
         assert_eq!(
-            actions_at(&actions, on, Some(&[all.len()]), &mut Dates::new()),
+            actions_at(&actions, on, Some(&[all.len()]), &mut Dates::new(), |_| {
+                true
+            }),
             None
         );
         assert_eq!(
-            actions_at(&actions, on, Some(&[4, 1]), &mut Dates::new()),
+            actions_at(&actions, on, Some(&[4, 1]), &mut Dates::new(), |_| true),
+            None
+        );
+    }
+
+    #[test]
+    fn a_filter_on_the_standing_keeps_the_actions_it_holds_for() {
+        let plan = load_source(SMALL).0.unwrap();
+        let (actions, _) = encode_plan(&plan);
+        let mut late_found = 0;
+        for on in ["2015-01-01", "2016-03-01", "2016-06-30", "2030-01-01"] {
+            let on = date(on);
+            let all = actions_on(&actions, on).unwrap();
+            late_found += all.iter().filter(|a| a.standing.is_overdue(on)).count();
+            let late = |s: &Standing| s.is_overdue(on);
+            let expected: Vec<_> = all.iter().filter(|a| late(&a.standing)).copied().collect();
+            let kept = actions_at(&actions, on, None, &mut Dates::new(), late).unwrap();
+            assert_eq!(kept, expected);
+            let none = actions_at(&actions, on, None, &mut Dates::new(), |_| false).unwrap();
+            assert!(none.is_empty());
+            // With positions too: only those asked for that the filter keeps.
+            let asked: Vec<usize> = (0..all.len()).step_by(2).collect();
+            let both = actions_at(&actions, on, Some(&asked), &mut Dates::new(), late).unwrap();
+            let expected: Vec<_> = expected
+                .into_iter()
+                .filter(|a| a.position % 2 == 0)
+                .collect();
+            assert_eq!(both, expected);
+        }
+        assert!(late_found > 0, "the plan has overdue actions on some date");
+        // Texts out of order are refused even for an action the filter passes over.
+        let mut damaged = actions.clone();
+        let first_end = 8 + u32::from_le_bytes(damaged[4..8].try_into().unwrap()) as usize;
+        damaged[first_end..first_end + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            actions_at(
+                &damaged,
+                date("2016-06-30"),
+                None,
+                &mut Dates::new(),
+                |_| false
+            ),
             None
         );
     }

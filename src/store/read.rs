@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
 use crate::plan::diff::HistoryEntry;
-use crate::plan::rules::ActionOn;
+use crate::plan::rules::{ActionOn, Standing};
 use crate::plan::*;
 
 /// A plan in the store, and the file it came from.
@@ -327,7 +327,19 @@ impl PlansForRules {
         as_of: NaiveDate,
         visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
-        self.visit(conn, as_of, None, visit)
+        self.visit(conn, as_of, None, |_| true, visit)
+    }
+
+    /// `for_each`, for only the actions standing so on `as_of` that `keep` holds. A plan with
+    /// none is still visited.
+    pub fn for_each_where(
+        &self,
+        conn: &Connection,
+        as_of: NaiveDate,
+        keep: impl Fn(&Standing) -> bool + Sync,
+        visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
+    ) -> anyhow::Result<()> {
+        self.visit(conn, as_of, None, keep, visit)
     }
 
     /// `for_each`, for only the actions that mention `needle`, lower-cased: in their id, their
@@ -341,7 +353,7 @@ impl PlansForRules {
         visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        self.visit(conn, as_of, Some(&finder), visit)
+        self.visit(conn, as_of, Some(&finder), |_| true, visit)
     }
 
     fn visit(
@@ -349,6 +361,7 @@ impl PlansForRules {
         conn: &Connection,
         as_of: NaiveDate,
         finder: Option<&memchr::memmem::Finder>,
+        keep: impl Fn(&Standing) -> bool + Sync,
         mut visit: impl FnMut(&Plan, &str, &[ActionOn]) -> anyhow::Result<()> + Send,
     ) -> anyhow::Result<()> {
         // The blobs are read into buffers used again and again. Read as columns, each would be
@@ -406,7 +419,7 @@ impl PlansForRules {
             };
         let mut dates = super::facts::Dates::new();
         let decode = |(plan, file): &(Plan, String), bytes: &[u8], wanted: Wanted| {
-            let on = super::facts::actions_at(bytes, as_of, wanted.as_deref(), &mut dates)
+            let on = super::facts::actions_at(bytes, as_of, wanted.as_deref(), &mut dates, &keep)
                 .with_context(|| damaged(plan))?;
             visit(plan, file, &on)
         };
