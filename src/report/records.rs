@@ -2,8 +2,9 @@
 //! Their JSON and CSV forms are a documented contract (docs/json.md).
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -46,7 +47,8 @@ pub struct PlanContext {
     plan_id: Arc<str>,
     file: Arc<str>,
     amber_within_days: u32,
-    /// Each owner's id and name, by id; an owner the plan does not list is named by its id.
+    /// Each owner's id and name, by id; an owner the plan does not list is named by its id. Looked
+    /// up for every record, with foldhash: std's SipHash was a twentieth of `plan overdue`.
     owners: HashMap<Arc<str>, Arc<str>>,
     priorities: HashSet<Arc<str>>,
 }
