@@ -148,11 +148,11 @@ fn record(buf: &mut Vec<u8>, r: &ActionRecord) {
 
 /// A JSON string: as it is when nothing in it needs escaping, else as serde_json escapes it.
 fn string(buf: &mut Vec<u8>, text: &str) {
-    if plain(text.as_bytes()) {
-        quoted(buf, text);
-    } else {
+    if text.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]) {
         // Writing to a Vec cannot fail, nor can serialising a string.
         let _ = serde_json::to_writer(&mut *buf, text);
+    } else {
+        quoted(buf, text);
     }
 }
 
@@ -162,28 +162,6 @@ fn quoted(buf: &mut Vec<u8>, text: &str) {
     buf.push(b'"');
     buf.extend_from_slice(text.as_bytes());
     buf.push(b'"');
-}
-
-/// Whether a JSON string can hold `bytes` as they are: no control character, `"` or `\`. Eight
-/// bytes are looked at a time, as one number: a listing's texts are most of its bytes.
-fn plain(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    // Whether any byte of `word` is below `n`, for `n` up to 0x80: a byte's subtraction borrows
-    // from the next only when the byte is below `n` itself, so the answer is exact.
-    let any_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0;
-    // Whether any byte of `word` is `b`: that byte of `word ^ b...b` is 0.
-    let any_equal = |word: u64, b: u8| any_below(word ^ (ONES * u64::from(b)), 1);
-    let mut words = bytes.chunks_exact(8);
-    let words_plain = words.by_ref().all(|word| {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        !(any_below(word, 0x20) || any_equal(word, b'"') || any_equal(word, b'\\'))
-    });
-    words_plain
-        && !words
-            .remainder()
-            .iter()
-            .any(|&b| NEEDS_ESCAPE[usize::from(b)])
 }
 
 /// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
@@ -313,24 +291,5 @@ mod tests {
                 String::from_utf8(by_serde).unwrap()
             );
         }
-    }
-
-    #[test]
-    fn a_text_is_plain_exactly_when_no_byte_needs_escaping() {
-        // Every byte at every place of texts long enough for two words and a remainder, among
-        // neighbours just above and below the bytes that matter.
-        for len in 1..=19 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    for fill in [b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xff] {
-                        let mut bytes = vec![fill; len];
-                        bytes[at] = b;
-                        let expected = !bytes.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]);
-                        assert_eq!(plain(&bytes), expected, "{bytes:?}");
-                    }
-                }
-            }
-        }
-        assert!(plain(b""));
     }
 }
