@@ -257,9 +257,10 @@ pub fn actions_on(bytes: &[u8], as_of: NaiveDate) -> Option<Vec<ActionOn<'_>>> {
 }
 
 /// `actions_on`, for only the actions at `positions` (in increasing order) when it is given, and
-/// standing so that `keep` holds: the others' facts are stepped over, not decoded, and their texts
-/// are not looked at beyond checking that they lie in the plan's text. `dates` may serve every
-/// plan of a question.
+/// standing so that `keep` holds: the others' facts are stepped over, not decoded. Every action's
+/// texts are checked as they were when all were read (each ends after the one before, inside the
+/// plan's text, between two characters), so that a damaged plan is refused whichever question
+/// reads it. `dates` may serve every plan of a question.
 pub fn actions_at<'b>(
     bytes: &'b [u8],
     as_of: NaiveDate,
@@ -280,7 +281,7 @@ pub fn actions_at<'b>(
         let mut ends = [0; 4];
         for slot in &mut ends {
             let next = reader.u32()? as usize;
-            if next < end || next > text.len() {
+            if next < end || !text.is_char_boundary(next) {
                 return None;
             }
             (*slot, end) = (next, next);
@@ -690,19 +691,48 @@ mod tests {
             assert_eq!(both, expected);
         }
         assert!(late_found > 0, "the plan has overdue actions on some date");
-        // Texts out of order are refused even for an action the filter passes over.
-        let mut damaged = actions.clone();
-        let first_end = 8 + u32::from_le_bytes(damaged[4..8].try_into().unwrap()) as usize;
-        damaged[first_end..first_end + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_eq!(
-            actions_at(
-                &damaged,
-                date("2016-06-30"),
-                None,
-                &mut Dates::new(),
-                |_| false
-            ),
-            None
-        );
+    }
+
+    #[test]
+    fn damaged_texts_are_refused_whichever_actions_are_read() {
+        let mut plan = load_source(SMALL).0.unwrap();
+        plan.actions[0].title = "Recruit social wörkers".to_string();
+        let (actions, _) = encode_plan(&plan);
+        let text_len = u32::from_le_bytes(actions[4..8].try_into().unwrap()) as usize;
+        // Where the first action's four text ends are kept: after the count and the text.
+        let ends = 8 + text_len;
+        let first = &plan.actions[0];
+        let inside_o = first.id.len() + first.priority.len() + "Recruit social w".len() + 1;
+        let last_owner_end = {
+            // Each action's four ends are followed by its facts behind their length.
+            let mut at = ends;
+            for _ in 1..plan.actions.len() {
+                let facts = u32::from_le_bytes(actions[at + 16..at + 20].try_into().unwrap());
+                at += 20 + facts as usize;
+            }
+            at + 12
+        };
+        let damages: [(&str, usize, usize); 3] = [
+            // The title's end before the priority's: in range, out of order.
+            ("out of order", ends + 8, 0),
+            // The last action's owner past the text.
+            ("past the text", last_owner_end, text_len + 1),
+            // The priority's end inside the title's `ö`: in order, in range, inside a character.
+            ("inside a character", ends + 4, inside_o),
+        ];
+        let on = date("2016-06-30");
+        assert!(actions_on(&actions, on).is_some());
+        for (what, at, value) in damages {
+            let mut damaged = actions.clone();
+            damaged[at..at + 4].copy_from_slice(&u32::try_from(value).unwrap().to_le_bytes());
+            let last = plan.actions.len() - 1;
+            // Read whole, for a filter that keeps none, and for a search that wants another.
+            assert_eq!(actions_on(&damaged, on), None, "{what}");
+            let none = actions_at(&damaged, on, None, &mut Dates::new(), |_| false);
+            assert_eq!(none, None, "{what}, filtered");
+            let other = if at == last_owner_end { 0 } else { last };
+            let some = actions_at(&damaged, on, Some(&[other]), &mut Dates::new(), |_| true);
+            assert_eq!(some, None, "{what}, searched");
+        }
     }
 }
