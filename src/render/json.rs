@@ -158,6 +158,10 @@ fn string(buf: &mut Vec<u8>, text: &str) {
 
 /// A text known to need no escaping, such as a status's name, between quotes.
 fn quoted(buf: &mut Vec<u8>, text: &str) {
+    debug_assert!(
+        !text.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]),
+        "{text:?}"
+    );
     buf.reserve(text.len() + 2);
     buf.push(b'"');
     buf.extend_from_slice(text.as_bytes());
