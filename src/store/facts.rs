@@ -145,11 +145,10 @@ impl Default for Dates {
 }
 
 fn standing_from(facts: &[u8], as_of: NaiveDate, dates: &mut Dates) -> Option<Standing> {
-    // Read as fixed-size pieces, whose fields need no bounds checked: every action of a question
-    // comes through here.
+    // Read as fixed-size pieces, whose fields at fixed places need no bounds checked: every action
+    // of a question comes through here.
     let (header, segments) = facts.split_first_chunk::<HEADER_BYTES>()?;
-    let [due_0, due_1, due_2, due_3, count @ ..] = *header;
-    let count = u32::from_le_bytes(count) as usize;
+    let count = u32::from_le_bytes(four(header, 4)) as usize;
     if segments.len() != count.checked_mul(SEGMENT_BYTES)? {
         return None;
     }
@@ -158,48 +157,34 @@ fn standing_from(facts: &[u8], as_of: NaiveDate, dates: &mut Dates) -> Option<St
     let mut chosen = None;
     for segment in segments.chunks_exact(SEGMENT_BYTES) {
         let segment: &[u8; SEGMENT_BYTES] = segment.try_into().ok()?;
-        let [f0, f1, f2, f3, ..] = *segment;
-        let from = i32::from_le_bytes([f0, f1, f2, f3]);
+        let from = i32::from_le_bytes(four(segment, 0));
         if from != NONE && from > as_of {
             break;
         }
         chosen = Some(segment);
     }
-    let [
-        _,
-        _,
-        _,
-        _,
-        status,
-        flags,
-        s0,
-        s1,
-        s2,
-        s3,
-        d0,
-        d1,
-        d2,
-        d3,
-        l0,
-        l1,
-        l2,
-        l3,
-    ] = *chosen?;
-    let status = *STATUSES.get(usize::from(status))?;
+    let segment = chosen?;
+    let (status, flags) = (*STATUSES.get(usize::from(segment[4]))?, segment[5]);
+    let date_at = |dates: &mut Dates, at| dates.date(i32::from_le_bytes(four(segment, at)));
     Some(Standing {
         status,
         since: if flags & SINCE != 0 {
-            Some(dates.date(i32::from_le_bytes([s0, s1, s2, s3]))?)
+            Some(date_at(dates, 6)?)
         } else {
             None
         },
-        original_due: dates.date(i32::from_le_bytes([due_0, due_1, due_2, due_3]))?,
-        due: dates.date(i32::from_le_bytes([d0, d1, d2, d3]))?,
+        original_due: dates.date(i32::from_le_bytes(four(header, 0)))?,
+        due: date_at(dates, 10)?,
         revised: flags & REVISED != 0,
-        due_line: u32::from_le_bytes([l0, l1, l2, l3]),
+        due_line: u32::from_le_bytes(four(segment, 14)),
         verified_evidence: flags & VERIFIED != 0,
         evidence_rejected: flags & REJECTED != 0,
     })
+}
+
+/// The four bytes of `piece` from `at`.
+fn four<const N: usize>(piece: &[u8; N], at: usize) -> [u8; 4] {
+    [piece[at], piece[at + 1], piece[at + 2], piece[at + 3]]
 }
 
 struct Reader<'b>(&'b [u8]);
