@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use assert_cmd::Command;
 use common::{Store, fixture, run};
 
 fn snapshot(path: &Path) -> (Vec<u8>, std::time::SystemTime) {
@@ -183,9 +184,7 @@ fn a_store_from_a_newer_version_is_refused_and_left_alone() {
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let before = std::fs::read(store.path()).unwrap();
-    let out = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .arg("status"));
+    let out = run(on_small_plan(&store).arg("status"));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr
@@ -204,18 +203,19 @@ fn a_store_that_is_not_a_database_fails_with_exit_3() {
         "this is not SQLite, just text that is long enough to have a header",
     )
     .unwrap();
-    let out = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .arg("status"));
+    let out = run(on_small_plan(&store).arg("status"));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
 }
 
+/// `plan` on `store` and the small fixture plan, as of 2016-06-30.
+fn on_small_plan(store: &Store) -> Command {
+    store.plan(&fixture("plans/small.toml"), "2016-06-30")
+}
+
 /// `store` with the small fixture plan imported, and a connection to it for damaging it.
 fn small_plan_imported(store: &Store) -> rusqlite::Connection {
-    let imported = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .arg("import"));
+    let imported = run(on_small_plan(store).arg("import"));
     assert_eq!(imported.code, 0, "{}", imported.stderr);
     rusqlite::Connection::open(store.path()).unwrap()
 }
@@ -232,9 +232,7 @@ fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
         .unwrap();
     }
     let before = std::fs::read(store.path()).unwrap();
-    let out = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .arg("status"));
+    let out = run(on_small_plan(&store).arg("status"));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr.starts_with(&format!(
@@ -262,9 +260,7 @@ fn a_damaged_date_in_the_store_is_quoted_with_its_plan() {
             .unwrap();
         assert_eq!(changed, 1);
     }
-    let out = run(store
-        .plan(&fixture("plans/small.toml"), "2016-06-30")
-        .args(["status", "--plan", "small"]));
+    let out = run(on_small_plan(&store).args(["status", "--plan", "small"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr
