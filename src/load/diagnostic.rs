@@ -86,7 +86,7 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(source: &'a str) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
             .collect();
         Self {
             source,
