@@ -215,7 +215,6 @@ fn issued_reports_are_listed_with_their_checksums() {
     assert!(table.contains("2016-06"), "{table}");
 }
 
-/// A copy of the schema-1 store, its file paths pointed at a copy of its plan in `dir`.
 /// A copy of a store written at schema `version` (tests/fixtures/stores), with its file paths
 /// pointed at a copy of its plan in `dir`.
 fn old_store(dir: &Path, version: u32) -> std::path::PathBuf {
@@ -256,6 +255,21 @@ fn upgraded_in_place_keeping_its_history(old: u32) {
             .unwrap()
     };
     assert_eq!(version(&db), old);
+    let audit_trail = |db: &Path| -> Vec<Vec<rusqlite::types::Value>> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT audit_id, position, subject, change, field, old, new FROM audit_changes
+                 ORDER BY audit_id, position",
+            )
+            .unwrap();
+        stmt.query_map([], |r| (0..7).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let written = audit_trail(&db);
+    assert!(written.len() > 1, "{written:?}");
     let out = run(plan().current_dir(dir.path()).args([
         "--db",
         "store.db",
@@ -301,7 +315,17 @@ fn upgraded_in_place_keeping_its_history(old: u32) {
         [("added", None), ("changed", Some("Cap caseloads at 18"))],
         "the audit trail written at schema {old} survives"
     );
+    // Schema 5 made `audit_changes` again: every row is copied as it was, and its index made again.
+    assert_eq!(audit_trail(&db)[..written.len()], written[..]);
     let conn = rusqlite::Connection::open(&db).unwrap();
+    let index: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'audit_changes_by_subject'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(index.contains("audit_changes (subject)"), "{index}");
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();

@@ -6,7 +6,7 @@ use anyhow::Context;
 use rusqlite::{Connection, Transaction};
 
 /// Migration `i` brings a database from version `i` to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -243,6 +243,29 @@ DROP TABLE plan_facts;
 ALTER TABLE plan_facts_4 RENAME TO plan_facts;
 "#;
 
+const V5: &str = r#"
+-- The check on `audit_changes.change` compares with `=` rather than `IN`: for a list of three
+-- values SQLite builds a temporary index at every row it checks, two thirds of the cost of
+-- writing the audit trail, one row per action, in a first import (docs/performance.md). SQLite
+-- cannot alter a check, so the table is made again and its rows copied, in the migration's
+-- transaction.
+CREATE TABLE audit_changes_5 (
+    audit_id  INTEGER NOT NULL REFERENCES audit(id),
+    position  INTEGER NOT NULL,
+    subject   TEXT NOT NULL,              -- 'plan', or 'action P1.2', 'measure caseload', ...
+    change    TEXT NOT NULL CHECK (change = 'added' OR change = 'removed' OR change = 'changed'),
+    field     TEXT,                       -- for 'changed': which field
+    old       TEXT,
+    new       TEXT,
+    PRIMARY KEY (audit_id, position)
+) WITHOUT ROWID;
+INSERT INTO audit_changes_5 (audit_id, position, subject, change, field, old, new)
+    SELECT audit_id, position, subject, change, field, old, new FROM audit_changes;
+DROP TABLE audit_changes;
+ALTER TABLE audit_changes_5 RENAME TO audit_changes;
+CREATE INDEX audit_changes_by_subject ON audit_changes (subject);
+"#;
+
 /// Why a store could not be used as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -318,4 +341,93 @@ fn fill_derived(tx: &Transaction) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new store in memory, at the schema this binary writes.
+    fn fresh() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        migrate(conn.transaction().unwrap()).unwrap();
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+        conn
+    }
+
+    /// Column `at` of every row `sql` gives, as text.
+    fn texts(
+        conn: &Connection,
+        sql: &str,
+        at: usize,
+        params: impl rusqlite::Params,
+    ) -> Vec<String> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map(params, |r| r.get(at))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn no_table_written_once_a_fact_builds_a_temporary_index_at_each_row() {
+        let conn = fresh();
+        let tables = texts(
+            &conn,
+            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
+            0,
+            [],
+        );
+        // Written once a file per sync, and once a format per issued report: their `IN` checks
+        // cost nothing that matters.
+        let rare = ["audit", "issued_report_files"];
+        let checked: Vec<&String> = tables
+            .iter()
+            .filter(|t| !rare.contains(&t.as_str()))
+            .collect();
+        assert!(checked.iter().any(|t| *t == "audit_changes"), "{tables:?}");
+        for table in checked {
+            let columns = texts(&conn, "SELECT name FROM pragma_table_info(?1)", 0, [table]);
+            // The opcodes of an insert of one row, every column NULL.
+            let insert = format!(
+                "EXPLAIN INSERT INTO {table} ({}) VALUES ({})",
+                columns.join(", "),
+                vec!["NULL"; columns.len()].join(", ")
+            );
+            let program = texts(&conn, &insert, 1, []);
+            assert!(
+                !program.iter().any(|op| op == "OpenEphemeral"),
+                "an insert into {table} builds a temporary index: {program:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_audit_trail_still_refuses_a_change_of_no_known_kind() {
+        let conn = fresh();
+        conn.execute(
+            "INSERT INTO audit (synced_at, file, hash, plan_id, event) VALUES ('t', 'f', 'h', 'p', 'added')",
+            [],
+        )
+        .unwrap();
+        let insert = |position: i64, change: &str| {
+            conn.execute(
+                "INSERT INTO audit_changes (audit_id, position, subject, change) VALUES (1, ?1, 'plan', ?2)",
+                rusqlite::params![position, change],
+            )
+        };
+        for (position, change) in (0..).zip(["added", "removed", "changed"]) {
+            insert(position, change).unwrap();
+        }
+        for change in ["moved", "ADDED", ""] {
+            let refused = insert(9, change).unwrap_err();
+            assert_eq!(
+                refused.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::ConstraintViolation),
+                "{change:?}"
+            );
+        }
+    }
 }
