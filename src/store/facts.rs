@@ -209,8 +209,14 @@ impl<'b> Reader<'b> {
     }
 }
 
-/// A plan's actions and their search texts, as `plan_facts` and `plan_search` keep them.
-pub fn encode_plan(plan: &Plan) -> (Vec<u8>, Vec<u8>) {
+/// A plan's actions and their search texts, encoded as `plan_facts` and `plan_search` keep them.
+pub struct Encoded {
+    pub actions: Vec<u8>,
+    pub search: Vec<u8>,
+}
+
+/// Encodes a plan's facts: where each action stands on every date it changes, and its texts.
+pub fn encode_plan(plan: &Plan) -> Encoded {
     let mut text = String::new();
     let mut rest = Vec::new();
     let mut search = Vec::new();
@@ -227,7 +233,7 @@ pub fn encode_plan(plan: &Plan) -> (Vec<u8>, Vec<u8>) {
     let mut actions = count.to_le_bytes().to_vec();
     put(&mut actions, text.as_bytes());
     actions.extend(rest);
-    (actions, search)
+    Encoded { actions, search }
 }
 
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -566,7 +572,7 @@ mod tests {
     #[test]
     fn a_plans_actions_read_back_in_order_with_their_texts() {
         let plan = load_source(SMALL).0.unwrap();
-        let (actions, search) = encode_plan(&plan);
+        let Encoded { actions, search } = encode_plan(&plan);
         let on = date("2016-06-30");
         let read = actions_on(&actions, on).unwrap();
         let expected: Vec<ActionOn> = plan
@@ -587,7 +593,7 @@ mod tests {
         // Looking in the whole plan's bytes at once finds the actions that looking entry by entry
         // finds: for every piece of every entry, pieces across two entries, and a few others.
         let plan = load_source(SMALL).0.unwrap();
-        let (_, search) = encode_plan(&plan);
+        let search = encode_plan(&plan).search;
         let texts: Vec<Vec<u8>> = plan.actions.iter().map(search_text).collect();
         let mut needles: Vec<String> = vec!["zzz".into(), "a".into(), "\u{0}".into()];
         for action in &plan.actions {
@@ -628,7 +634,7 @@ mod tests {
     #[test]
     fn only_the_actions_asked_for_are_read_back() {
         let plan = load_source(SMALL).0.unwrap();
-        let (actions, _) = encode_plan(&plan);
+        let actions = encode_plan(&plan).actions;
         let on = date("2016-06-30");
         let all = actions_on(&actions, on).unwrap();
         assert!(all.len() > 4);
@@ -654,7 +660,7 @@ mod tests {
     #[test]
     fn a_filter_on_the_standing_keeps_the_actions_it_holds_for() {
         let plan = load_source(SMALL).0.unwrap();
-        let (actions, _) = encode_plan(&plan);
+        let actions = encode_plan(&plan).actions;
         let mut late_found = 0;
         for on in ["2015-01-01", "2016-03-01", "2016-06-30", "2030-01-01"] {
             let on = date(on);
@@ -682,7 +688,7 @@ mod tests {
     fn damaged_texts_are_refused_whichever_actions_are_read() {
         let mut plan = load_source(SMALL).0.unwrap();
         plan.actions[0].title = "Recruit social wörkers".to_string();
-        let (actions, _) = encode_plan(&plan);
+        let actions = encode_plan(&plan).actions;
         let text_len = u32::from_le_bytes(actions[4..8].try_into().unwrap()) as usize;
         // Where the first action's four text ends are kept: after the count and the text.
         let ends = 8 + text_len;

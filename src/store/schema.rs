@@ -337,7 +337,7 @@ fn fill_derived(tx: &Transaction) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     for id in ids {
         if let Some(plan) = super::read::load_plan(tx, &id)? {
-            super::write::insert_facts(tx, &plan)?;
+            super::write::insert_facts(tx, &id, &super::facts::encode_plan(&plan))?;
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Store, read, write};
+use super::{Store, facts, read, write};
 use crate::load::{self, LoadedFile};
 use crate::plan::Plan;
 use crate::plan::diff::{self, Change, ChangeKind};
@@ -70,6 +70,9 @@ struct Candidate {
     stat: Stat,
     hash: String,
     loaded: LoadedFile,
+    /// The plan's facts, encoded where the file was read, so that the one thread writing the
+    /// store spends its time writing; `None` when the file is invalid.
+    facts: Option<facts::Encoded>,
 }
 
 /// Which files a sync reads.
@@ -348,11 +351,18 @@ fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) 
     if previous.is_some_and(|p| p.hash == hash) {
         return Read::Unedited(key.to_string(), stat, path.to_path_buf());
     }
+    let loaded = load::load_bytes(path, bytes);
+    let facts = loaded
+        .plan
+        .as_ref()
+        .filter(|_| !loaded.has_errors())
+        .map(facts::encode_plan);
     Read::New(Candidate {
         key: key.to_string(),
         stat,
         hash,
-        loaded: load::load_bytes(path, bytes),
+        loaded,
+        facts,
     })
 }
 
@@ -363,6 +373,10 @@ fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<Fil
         .plan
         .as_ref()
         .context("a valid file always has a plan")?;
+    let facts = candidate
+        .facts
+        .as_ref()
+        .context("a valid file always has its facts")?;
     let display = candidate.loaded.display();
     let store_error = |e: rusqlite::Error| {
         SyncError::Store(anyhow::Error::new(e).context("cannot write to the store"))
@@ -401,7 +415,7 @@ fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<Fil
         params![key, candidate.stat.size, candidate.stat.mtime_ns, candidate.hash, plan.id, synced_at],
     )
     .map_err(store_error)?;
-    write::insert_plan(tx, plan, key, &display).map_err(store_error)?;
+    write::insert_plan(tx, plan, facts, key, &display).map_err(store_error)?;
     let (event, changes) = match &old {
         Some(old) => (ChangeKind::Changed, diff::diff(old, plan)),
         None => (ChangeKind::Added, diff::all_added(plan)),
@@ -546,8 +560,6 @@ impl PlanIds {
     }
 }
 
-/// The key a file is stored under: its absolute path, so that the same file is recognised
-/// whichever folder the command is run from.
 /// The canonical paths of the folders a survey has met, to key the files in them.
 #[derive(Default)]
 struct Folders(HashMap<PathBuf, Option<PathBuf>>);
@@ -575,6 +587,8 @@ impl Folders {
     }
 }
 
+/// The key a file is stored under: its absolute path, so that the same file is recognised
+/// whichever folder the command is run from.
 fn file_key(path: &Path) -> String {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))

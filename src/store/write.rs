@@ -33,10 +33,12 @@ pub fn delete_plan(tx: &Transaction, plan_id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Inserts a plan and everything under it. Any previous copy must have been deleted.
+/// Inserts a plan and everything under it, `facts` being its facts encoded. Any previous copy
+/// must have been deleted.
 pub fn insert_plan(
     tx: &Transaction,
     plan: &Plan,
+    facts: &facts::Encoded,
     file: &str,
     display_path: &str,
 ) -> rusqlite::Result<()> {
@@ -77,7 +79,7 @@ pub fn insert_plan(
         priority.execute(params![id, pr.id, i, pr.title, pr.area, pr.recommendation])?;
     }
     insert_actions(tx, plan)?;
-    insert_facts(tx, plan)?;
+    insert_facts(tx, &plan.id, facts)?;
     insert_measures(tx, plan)?;
     let mut milestone = tx.prepare_cached(
         "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -157,13 +159,16 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Writes the plan's facts (store/facts.rs), which questions across plans read.
-pub fn insert_facts(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
-    let (actions, search) = facts::encode_plan(plan);
+/// Writes a plan's facts (store/facts.rs), which questions across plans read.
+pub fn insert_facts(
+    tx: &Transaction,
+    plan_id: &str,
+    facts: &facts::Encoded,
+) -> rusqlite::Result<()> {
     tx.prepare_cached("INSERT INTO plan_facts (plan_id, actions) VALUES (?1, ?2)")?
-        .execute(params![plan.id, actions])?;
+        .execute(params![plan_id, facts.actions])?;
     tx.prepare_cached("INSERT INTO plan_search (plan_id, texts) VALUES (?1, ?2)")?
-        .execute(params![plan.id, search])?;
+        .execute(params![plan_id, facts.search])?;
     Ok(())
 }
 
