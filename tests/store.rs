@@ -245,8 +245,48 @@ fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
     assert_eq!(std::fs::read(store.path()).unwrap(), before);
 }
 
+const REBUILD_HELP: &str = "help: `plan import --rebuild` writes every plan in the store again \
+    from its file, keeping the audit trail and the issued reports\n";
+
+/// The store's audit trail, row for row.
+fn audit_trail(store: &Store) -> Vec<Vec<rusqlite::types::Value>> {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.id, a.synced_at, a.file, a.hash, a.plan_id, a.event,
+                    c.position, c.subject, c.change, c.field, c.old, c.new
+             FROM audit a LEFT JOIN audit_changes c ON c.audit_id = a.id
+             ORDER BY a.id, c.position",
+        )
+        .unwrap();
+    stmt.query_map([], |r| (0..12).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// `plan import --rebuild` writes the small plan again, says so, and leaves the audit trail alone;
+/// afterwards `question` answers as over a store made from the file.
+fn rebuilt_answers_as_new(store: &Store, question: &[&str]) {
+    let audit = audit_trail(store);
+    let rebuilt = run(on_small_plan(store).args(["import", "--rebuild"]));
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert_eq!(
+        rebuilt.stdout,
+        "0 files changed, 1 up to date\n1 plan written again from its file\n"
+    );
+    assert_eq!(audit_trail(store), audit);
+    let mended = run(on_small_plan(store).args(question));
+    assert_eq!(mended.code, 0, "{}", mended.stderr);
+    let fresh = Store::new();
+    assert_eq!(
+        mended.stdout,
+        run(on_small_plan(&fresh).args(question)).stdout
+    );
+}
+
 #[test]
-fn a_damaged_date_in_the_store_is_quoted_with_its_plan() {
+fn a_damaged_date_in_the_store_is_quoted_with_its_plan_until_a_rebuild() {
     let store = Store::new();
     {
         let conn = small_plan_imported(&store);
@@ -260,19 +300,52 @@ fn a_damaged_date_in_the_store_is_quoted_with_its_plan() {
             .unwrap();
         assert_eq!(changed, 1);
     }
-    let out = run(on_small_plan(&store).args(["status", "--plan", "small"]));
+    let question = ["status", "--plan", "small", "--format", "json"];
+    let out = run(on_small_plan(&store).args(question));
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .starts_with("error: cannot read plan `small` from the store:"),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: the store's copy of plan `small` is damaged: unexpected date `soon` in the \
+             store\n{REBUILD_HELP}"
+        )
     );
-    assert!(
-        out.stderr.contains("unexpected date `soon` in the store"),
-        "{}",
-        out.stderr
-    );
+    // A plain import finds the file unchanged, and leaves the damage where it is.
+    assert_eq!(run(on_small_plan(&store).arg("import")).code, 0);
+    assert_eq!(run(on_small_plan(&store).args(question)).code, 3);
+    rebuilt_answers_as_new(&store, &question);
+}
+
+#[test]
+fn damaged_facts_are_reported_with_their_plan_until_a_rebuild() {
+    for (damage, question, what) in [
+        (
+            "UPDATE plan_facts SET actions = x'0102'",
+            &["list", "--format", "json"][..],
+            "its facts cannot be decoded",
+        ),
+        (
+            "UPDATE plan_search SET texts = x'01'",
+            &["list", "--search", "caseload", "--format", "json"],
+            "its search texts cannot be decoded",
+        ),
+        (
+            "DELETE FROM plan_facts",
+            &["overdue", "--format", "json"],
+            "it has no facts",
+        ),
+    ] {
+        let store = Store::new();
+        small_plan_imported(&store).execute(damage, []).unwrap();
+        let out = run(on_small_plan(&store).args(question));
+        assert_eq!(out.code, 3, "{damage}: {}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!("error: the store's copy of plan `small` is damaged: {what}\n{REBUILD_HELP}"),
+            "{damage}"
+        );
+        rebuilt_answers_as_new(&store, question);
+    }
 }
 
 #[test]

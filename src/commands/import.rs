@@ -19,6 +19,10 @@ pub struct ImportArgs {
     /// copying files with their times kept, e.g. `cp -p`, `rsync -a`)
     #[arg(long)]
     pub rehash: bool,
+    /// Write every plan in the store again from its file, even one that is unchanged, keeping the
+    /// audit trail and the issued reports: for a store that says its copy of a plan is damaged
+    #[arg(long)]
+    pub rebuild: bool,
     /// How to print what changed: a line per change, or JSON
     #[arg(long, value_enum, default_value_t = ImportFormat::Table)]
     pub format: ImportFormat,
@@ -31,7 +35,9 @@ pub enum ImportFormat {
 }
 
 pub fn cmd_import(global: &GlobalArgs, args: &ImportArgs) -> CliResult<Outcome> {
-    let reading = if args.rehash {
+    let reading = if args.rebuild {
+        Reading::Rebuild
+    } else if args.rehash {
         Reading::All
     } else {
         Reading::Changed

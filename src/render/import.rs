@@ -45,6 +45,18 @@ pub fn text(report: &SyncReport) -> String {
         crate::plan::words::plural(report.files.len(), "file"),
         report.unchanged
     );
+    if report.rewritten > 0 {
+        let from = if report.rewritten == 1 {
+            "its file"
+        } else {
+            "their files"
+        };
+        let _ = writeln!(
+            out,
+            "{} written again from {from}",
+            plural(report.rewritten, "plan")
+        );
+    }
     out.into_string()
 }
 
@@ -67,6 +79,7 @@ pub struct ImportJson<'a> {
     schema_version: u32,
     files: &'a [FileSync],
     unchanged: usize,
+    rewritten: usize,
 }
 
 pub fn json(report: &SyncReport) -> ImportJson<'_> {
@@ -74,5 +87,6 @@ pub fn json(report: &SyncReport) -> ImportJson<'_> {
         schema_version: super::json::SCHEMA_VERSION,
         files: &report.files,
         unchanged: report.unchanged,
+        rewritten: report.rewritten,
     }
 }

@@ -32,6 +32,28 @@ pub fn plan_summaries(conn: &Connection) -> anyhow::Result<Vec<PlanSummary>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A plan whose copy in the store cannot be read back: written by a build with a defect, or
+/// edited by hand. The files can write it again, and the message says how.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the store's copy of plan `{plan_id}` is damaged: {what}\n\
+     help: `plan import --rebuild` writes every plan in the store again from its file, keeping \
+     the audit trail and the issued reports"
+)]
+pub struct Damaged {
+    pub plan_id: String,
+    pub what: String,
+}
+
+impl Damaged {
+    fn new(plan_id: &str, what: impl std::fmt::Display) -> Self {
+        Damaged {
+            plan_id: plan_id.to_string(),
+            what: what.to_string(),
+        }
+    }
+}
+
 /// Whether the store holds any plan.
 pub fn has_plans(conn: &Connection) -> anyhow::Result<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM plans)", [], |r| r.get(0))?)
@@ -90,9 +112,21 @@ fn plan_header(r: &Row) -> rusqlite::Result<Plan> {
     })
 }
 
-/// Reads one whole plan, or `None` when the store has no plan with this id.
+/// Reads one whole plan, or `None` when the store has no plan with this id. A value the store
+/// should never hold is reported as damage.
 pub fn load_plan(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
-    load(conn, plan_id).with_context(|| format!("cannot read plan `{plan_id}` from the store"))
+    load(conn, plan_id).map_err(|e| {
+        use rusqlite::Error::{
+            FromSqlConversionFailure, IntegralValueOutOfRange, InvalidColumnType,
+        };
+        match e.downcast_ref::<rusqlite::Error>() {
+            Some(FromSqlConversionFailure(_, _, cause)) => Damaged::new(plan_id, cause).into(),
+            Some(wrong @ (IntegralValueOutOfRange(..) | InvalidColumnType(..))) => {
+                Damaged::new(plan_id, wrong).into()
+            }
+            _ => e.context(format!("cannot read plan `{plan_id}` from the store")),
+        }
+    })
 }
 
 fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
@@ -375,10 +409,7 @@ impl PlansForRules {
         let row_of = |rows: &HashMap<String, i64>, what: &str, plan: &Plan| match rows.get(&plan.id)
         {
             Some(&row) => Ok(row),
-            None => Err(anyhow::anyhow!(
-                "the store has no {what} for plan `{}`",
-                plan.id
-            )),
+            None => Err(Damaged::new(&plan.id, format_args!("it has no {what}"))),
         };
         let facts_rows = rows("plan_facts")?;
         let search_rows = match finder {
@@ -388,7 +419,12 @@ impl PlansForRules {
         let mut actions = Blob::new(c"plan_facts", c"actions");
         let mut search = Blob::new(c"plan_search", c"texts");
         let mut search_bytes = Vec::new();
-        let damaged = |plan: &Plan| format!("damaged facts for plan `{}` in the store", plan.id);
+        let unreadable = |plan: &Plan, what: &str| {
+            format!("cannot read the {what} of plan `{}` in the store", plan.id)
+        };
+        let undecodable = |plan: &Plan, what: &str| {
+            Damaged::new(&plan.id, format_args!("its {what} cannot be decoded"))
+        };
         // A plan's facts into `bytes`, with which of its actions to visit (all when `None`);
         // `None` when there is none to visit.
         let read =
@@ -400,11 +436,9 @@ impl PlansForRules {
                         let row = row_of(&search_rows, "search texts", plan)?;
                         let text = search
                             .read(conn, row, &mut search_bytes)
-                            .with_context(|| damaged(plan))?;
+                            .with_context(|| unreadable(plan, "search texts"))?;
                         let positions = super::facts::mentioning(text, finder, as_of)
-                            .with_context(|| {
-                                format!("damaged search text for plan `{}` in the store", plan.id)
-                            })?;
+                            .ok_or_else(|| undecodable(plan, "search texts"))?;
                         if positions.is_empty() {
                             return Ok(None);
                         }
@@ -414,13 +448,13 @@ impl PlansForRules {
                 };
                 actions
                     .read(conn, facts_row, bytes)
-                    .with_context(|| damaged(plan))?;
+                    .with_context(|| unreadable(plan, "facts"))?;
                 Ok(Some(mentioned))
             };
         let mut dates = super::facts::Dates::new();
         let decode = |(plan, file): &(Plan, String), bytes: &[u8], wanted: Wanted| {
             let on = super::facts::actions_at(bytes, as_of, wanted.as_deref(), &mut dates, &keep)
-                .with_context(|| damaged(plan))?;
+                .ok_or_else(|| undecodable(plan, "facts"))?;
             visit(plan, file, &on)
         };
         // A search reads and searches twice as many bytes as the others read, and is worth

@@ -38,6 +38,8 @@ pub struct SyncReport {
     pub files: Vec<FileSync>,
     /// Files that were already up to date.
     pub unchanged: usize,
+    /// Of those, the files whose plan was written again all the same (`Reading::Rebuild`).
+    pub rewritten: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,9 @@ struct Candidate {
     /// The plan's facts, encoded where the file was read, so that the one thread writing the
     /// store spends its time writing; `None` when the file is invalid.
     facts: Option<facts::Encoded>,
+    /// The content is as stored: the file is read only to write its plan again
+    /// (`Reading::Rebuild`), and nothing goes into the audit trail.
+    unedited: bool,
 }
 
 /// Which files a sync reads.
@@ -83,6 +88,9 @@ pub enum Reading {
     Changed,
     /// Every file, whatever its size and modification time say (`plan import --rehash`).
     All,
+    /// Every file, its plan written again even when its content is as stored, without an entry
+    /// in the audit trail (`plan import --rebuild`): for a store whose copy of a plan is damaged.
+    Rebuild,
 }
 
 /// How close a file's modification time must be to the time it was read, or to now, for the file
@@ -102,10 +110,11 @@ pub fn sync(
     // A first look without the write lock, so that a command that finds nothing changed neither
     // waits for another command's sync nor writes anything.
     let first_look = Survey::take(&store.conn, roots, now, reading)?;
-    if first_look.finds_nothing_to_write() {
+    if reading != Reading::Rebuild && first_look.finds_nothing_to_write() {
         return Ok(SyncReport {
             files: Vec::new(),
             unchanged: first_look.unchanged + first_look.to_read.len(),
+            rewritten: 0,
         });
     }
 
@@ -151,6 +160,7 @@ fn write(
     let mut report = SyncReport {
         files: Vec::new(),
         unchanged,
+        rewritten: 0,
     };
     if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
         return Ok(report);
@@ -168,7 +178,10 @@ fn write(
     }
     load::for_each_in_parallel(
         &to_read,
-        |(path, key, stat)| read_file(path, key, *stat, stored.get(key)),
+        |(path, key, stat)| {
+            let previous = stored.get(key);
+            read_file(path, key, *stat, previous, reading == Reading::Rebuild)
+        },
         |outcome| {
             match outcome {
                 Read::Unreadable(loaded) => invalid.push(loaded),
@@ -197,7 +210,13 @@ fn write(
                     if candidate.loaded.has_errors() {
                         invalid.push(candidate.loaded);
                     } else if invalid.is_empty() {
-                        report.files.push(apply(&tx, &candidate, synced_at)?);
+                        match apply(&tx, &candidate, synced_at)? {
+                            Some(changed) => report.files.push(changed),
+                            None => {
+                                report.unchanged += 1;
+                                report.rewritten += 1;
+                            }
+                        }
                     }
                 }
             }
@@ -208,7 +227,7 @@ fn write(
         // Dropping the transaction rolls it back.
         return Err(SyncError::Invalid(invalid));
     }
-    if report.files.is_empty() && touched == 0 {
+    if report.files.is_empty() && report.rewritten == 0 && touched == 0 {
         return Ok(report);
     }
     for key in &confirmed {
@@ -342,13 +361,21 @@ enum Read {
     New(Candidate),
 }
 
-/// Reads a file whose stat changed: its content may be the same (then it is not parsed) or new.
-fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) -> Read {
+/// Reads a file whose stat changed: its content may be the same (then it is not parsed, unless
+/// `rebuild`) or new.
+fn read_file(
+    path: &Path,
+    key: &str,
+    stat: Stat,
+    previous: Option<&StoredFile>,
+    rebuild: bool,
+) -> Read {
     let Ok(bytes) = load::file::read_plan_file(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hash_of(&bytes);
-    if previous.is_some_and(|p| p.hash == hash) {
+    let unedited = previous.is_some_and(|p| p.hash == hash);
+    if unedited && !rebuild {
         return Read::Unedited(key.to_string(), stat, path.to_path_buf());
     }
     let loaded = load::load_bytes(path, bytes);
@@ -363,11 +390,17 @@ fn read_file(path: &Path, key: &str, stat: Stat, previous: Option<&StoredFile>) 
         hash,
         loaded,
         facts,
+        unedited,
     })
 }
 
-/// Writes one new or changed file's plan and its audit entry.
-fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<FileSync, SyncError> {
+/// Writes one new or changed file's plan and its audit entry, which it returns; or the plan of an
+/// unedited file again, with no audit entry (`Reading::Rebuild`).
+fn apply(
+    tx: &Transaction,
+    candidate: &Candidate,
+    synced_at: &str,
+) -> Result<Option<FileSync>, SyncError> {
     let plan: &Plan = candidate
         .loaded
         .plan
@@ -387,9 +420,11 @@ fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<Fil
         .query_row("SELECT id FROM plans WHERE file = ?1", [key], |r| r.get(0))
         .optional()
         .map_err(store_error)?;
+    // The stored copy is read only to say what changed: an unedited file's is not (a rebuild is
+    // for a store whose copy may be damaged).
     let old = match &old_id {
-        Some(id) => read::load_plan(tx, id)?,
-        None => None,
+        Some(id) if !candidate.unedited => read::load_plan(tx, id)?,
+        _ => None,
     };
     if let Some(id) = &old_id {
         write::delete_plan(tx, id).map_err(store_error)?;
@@ -416,6 +451,9 @@ fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<Fil
     )
     .map_err(store_error)?;
     write::insert_plan(tx, plan, facts, key, &display).map_err(store_error)?;
+    if candidate.unedited {
+        return Ok(None);
+    }
     let (event, changes) = match &old {
         Some(old) => (ChangeKind::Changed, diff::diff(old, plan)),
         None => (ChangeKind::Added, diff::all_added(plan)),
@@ -429,6 +467,7 @@ fn apply(tx: &Transaction, candidate: &Candidate, synced_at: &str) -> Result<Fil
         &candidate.hash,
         changes,
     )
+    .map(Some)
 }
 
 /// Adds one audit entry with its changes.
