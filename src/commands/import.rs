@@ -19,8 +19,8 @@ pub struct ImportArgs {
     /// copying files with their times kept, e.g. `cp -p`, `rsync -a`)
     #[arg(long)]
     pub rehash: bool,
-    /// Write every plan in the store again from its file, even one that is unchanged, keeping the
-    /// audit trail and the issued reports: for a store that says its copy of a plan is damaged
+    /// Parse every file and write its plan in the store again, even when it is unchanged, keeping
+    /// the audit trail and the issued reports: for a store that says its copy of a plan is damaged
     #[arg(long)]
     pub rebuild: bool,
     /// How to print what changed: a line per change, or JSON
