@@ -6,13 +6,13 @@ use std::io::Write;
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad input or usage: an invalid argument, an unknown id, a file that would be overwritten.
-    #[error("{0:#}")]
+    #[error("{}", Causes(.0))]
     Input(anyhow::Error),
     /// Plan files failed validation; their diagnostics have already been printed.
     #[error("the plan files are invalid")]
     InvalidPlans,
     /// The store or the file system failed.
-    #[error("{0:#}")]
+    #[error("{}", Causes(.0))]
     Store(anyhow::Error),
     /// Writing the output failed (a closed pipe is not reported).
     #[error("cannot write the output: {0}")]
@@ -47,6 +47,30 @@ impl CliError {
     }
 }
 
+/// An error and its causes, joined by ": " as anyhow's alternate form joins them, each said once:
+/// a cause that its error already quotes, whole or as its end, is left out. SQLite's errors
+/// through rusqlite say their message and then their cause, `Error code 8: ` and the same message.
+struct Causes<'e>(&'e anyhow::Error);
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut said = String::new();
+        for cause in self.0.chain() {
+            let text = cause.to_string();
+            let repeated = !said.is_empty() && (said.contains(&text) || text.ends_with(&said));
+            if repeated {
+                continue;
+            }
+            if !said.is_empty() {
+                f.write_str(": ")?;
+            }
+            f.write_str(&text)?;
+            said = text;
+        }
+        Ok(())
+    }
+}
+
 /// A file that is not a file or is there already is the user's to sort out (exit 2); a write
 /// that failed, a read-only file or one changed meanwhile is the file system's (exit 3).
 impl From<crate::atomic::WriteError> for CliError {
@@ -62,3 +86,49 @@ impl From<crate::atomic::WriteError> for CliError {
 }
 
 pub type CliResult<T> = Result<T, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(error: anyhow::Error) -> String {
+        CliError::Store(error).to_string()
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some("attempt to write a readonly database".to_string()),
+        );
+        assert_eq!(
+            said(anyhow::Error::new(sqlite).context("cannot write to the store")),
+            "cannot write to the store: attempt to write a readonly database"
+        );
+        let conversion = rusqlite::Error::FromSqlConversionFailure(
+            2,
+            rusqlite::types::Type::Text,
+            "unexpected value `bogus`".into(),
+        );
+        assert_eq!(
+            said(anyhow::Error::new(conversion)),
+            "Conversion error from type Text at index: 2, unexpected value `bogus`"
+        );
+    }
+
+    #[test]
+    fn causes_that_say_something_new_are_all_said() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let error = anyhow::Error::new(io)
+            .context("cannot read plans/a.toml")
+            .context("cannot sync");
+        assert_eq!(
+            said(error),
+            "cannot sync: cannot read plans/a.toml: no such file"
+        );
+        assert_eq!(
+            CliError::input("a plan id `x`: no such plan").to_string(),
+            "a plan id `x`: no such plan"
+        );
+    }
+}
