@@ -137,7 +137,7 @@ pub fn open_synced_reading(
                     };
                     invalid_plans(global, &files, left_alone)?
                 }
-                SyncError::Store(e) => CliError::Store(e),
+                SyncError::Store(e) => CliError::Store(store::explain_read_only(e, &db)),
             });
         }
     };

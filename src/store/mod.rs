@@ -77,7 +77,9 @@ impl Store {
         // rewrite every plan's facts, and has the cache of a sync (store/sync.rs).
         if migrating {
             set_cache(&conn, WRITING_CACHE_KIB).with_context(context)?;
-            schema::migrate(begin_writing(&mut conn, path)?).with_context(context)?;
+            schema::migrate(begin_writing(&mut conn, path)?)
+                .map_err(|e| explain_read_only(e, path))
+                .with_context(context)?;
         }
         set_cache(&conn, READING_CACHE_KIB).with_context(context)?;
         Ok(Self {
@@ -198,15 +200,23 @@ fn keep_write_ahead_log(conn: &Connection) {
     }
 }
 
-/// Even to read a store in write-ahead-log mode, SQLite needs to create the shared-memory file
-/// beside it; in a read-only folder it reports "attempt to write a readonly database", which
-/// does not say what to do.
-fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
-    let read_only_folder = error
+/// The SQLite errors in `error`'s chain.
+fn sqlite_errors(error: &anyhow::Error) -> impl Iterator<Item = rusqlite::ffi::Error> + '_ {
+    error
         .chain()
         .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
-        .filter_map(rusqlite::Error::sqlite_error)
-        .any(|e| e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY);
+        .filter_map(|e| e.sqlite_error().copied())
+}
+
+/// Even to read a store in write-ahead-log mode, SQLite needs to create the shared-memory file
+/// beside it. In a read-only folder it reports "attempt to write a readonly database", and on a
+/// read-only file system "unable to open database file", neither of which says what to do.
+fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let shared_memory = format!("{}-shm", path.display());
+    let read_only_folder = sqlite_errors(&error).any(|e| {
+        e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
+            || e.code == ErrorCode::CannotOpen && !Path::new(&shared_memory).exists()
+    });
     if !read_only_folder {
         return error;
     }
@@ -216,6 +226,21 @@ fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error 
          must be beside it even to read it; make the folder writable, or copy the store into one \
          that is and name the copy with `--db PATH` or the PLAN_DB environment variable",
         folder.unwrap_or(Path::new(".")).display()
+    )
+}
+
+/// A command that must write into a store it may not write to: a read-only file, or one on a
+/// read-only file system. SQLite says only "attempt to write a readonly database".
+pub fn explain_read_only(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    if !sqlite_errors(&error).any(|e| e.code == ErrorCode::ReadOnly) {
+        return error;
+    }
+    anyhow::anyhow!(
+        "cannot write to the store {}: it is read-only (the file, or its file system), and the \
+         plan files must be synced into it before the command can go on\n\
+         help: make the store writable, or copy it into a folder you can write to and name the \
+         copy with `--db PATH` or the PLAN_DB environment variable",
+        path.display()
     )
 }
 
@@ -316,5 +341,66 @@ mod tests {
         std::fs::write(plans.join("again.toml"), &small).unwrap();
         assert!(sync(&mut store, &roots, chrono::Utc::now(), Reading::All).is_err());
         assert_eq!(cache(&store), READING_CACHE_KIB);
+    }
+
+    /// An error as SQLite gives it through rusqlite, under a context as the store adds one.
+    fn sqlite_failure(code: std::ffi::c_int, message: &str) -> anyhow::Error {
+        anyhow::Error::new(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            Some(message.to_string()),
+        ))
+        .context("the store failed")
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_written_is_named_with_what_to_do() {
+        let path = Path::new("/media/archive/plan.db");
+        for code in [
+            rusqlite::ffi::SQLITE_READONLY,
+            rusqlite::ffi::SQLITE_READONLY_DBMOVED,
+        ] {
+            let message = explain_read_only(
+                sqlite_failure(code, "attempt to write a readonly database"),
+                path,
+            )
+            .to_string();
+            assert!(
+                message.starts_with(
+                    "cannot write to the store /media/archive/plan.db: it is read-only"
+                ),
+                "{message}"
+            );
+            assert!(
+                message.contains("\nhelp: make the store writable"),
+                "{message}"
+            );
+        }
+        let full = explain_read_only(
+            sqlite_failure(rusqlite::ffi::SQLITE_FULL, "database or disk is full"),
+            path,
+        );
+        assert_eq!(full.to_string(), "the store failed");
+    }
+
+    #[test]
+    fn a_store_whose_log_index_cannot_be_made_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db");
+        let cannot_open = || {
+            sqlite_failure(
+                rusqlite::ffi::SQLITE_CANTOPEN,
+                "unable to open database file",
+            )
+        };
+        let message = explain_read_only_folder(cannot_open(), &path).to_string();
+        assert!(message.starts_with("its folder "), "{message}");
+        assert!(
+            message.contains("write-ahead log (files ending -wal and -shm)"),
+            "{message}"
+        );
+        // With the index there, the cause is something else, and SQLite's words are kept.
+        std::fs::write(dir.path().join("plan.db-shm"), b"").unwrap();
+        let kept = explain_read_only_folder(cannot_open(), &path);
+        assert_eq!(kept.to_string(), "the store failed");
     }
 }
