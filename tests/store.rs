@@ -245,8 +245,9 @@ fn a_store_with_a_damaged_schema_is_named_and_left_alone() {
     assert_eq!(std::fs::read(store.path()).unwrap(), before);
 }
 
-const REBUILD_HELP: &str = "help: `plan import --rebuild` writes every plan in the store again \
-    from its file, keeping the audit trail and the issued reports\n";
+const REBUILD_HELP: &str = "help: `plan import --rebuild` writes the plans of the plan files \
+    it reads (the --plans path, or the files and folders it is given) again, keeping the audit \
+    trail and the issued reports\n";
 
 /// The store's audit trail, row for row.
 fn audit_trail(store: &Store) -> Vec<Vec<rusqlite::types::Value>> {
@@ -346,6 +347,139 @@ fn damaged_facts_are_reported_with_their_plan_until_a_rebuild() {
         );
         rebuilt_answers_as_new(&store, question);
     }
+}
+
+#[test]
+fn damage_to_a_plans_own_row_is_named_by_every_question() {
+    for (damage, what) in [
+        (
+            "UPDATE plans SET start = 'soon'",
+            "unexpected date `soon` in the store",
+        ),
+        (
+            "UPDATE plans SET target_judgement = 'splendid'",
+            "unexpected value `splendid` in the store",
+        ),
+        (
+            "UPDATE plans SET title = x'ff'",
+            "Invalid column type Blob at index: 1, name: title",
+        ),
+    ] {
+        let store = Store::new();
+        small_plan_imported(&store).execute(damage, []).unwrap();
+        for question in [
+            &["status", "--plan", "small"][..],
+            &["list"],
+            &["list", "--search", "caseload"],
+            &["overdue"],
+            &["owners"],
+        ] {
+            let out = run(on_small_plan(&store).args(question));
+            assert_eq!(out.code, 3, "{damage} {question:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains(&format!(
+                    "the store's copy of plan `small` is damaged: {what}\n{REBUILD_HELP}"
+                )),
+                "{damage} {question:?}: {}",
+                out.stderr
+            );
+        }
+        rebuilt_answers_as_new(&store, &["list", "--format", "json"]);
+    }
+}
+
+#[test]
+fn facts_that_are_not_bytes_are_damage() {
+    let store = Store::new();
+    small_plan_imported(&store)
+        .execute("UPDATE plan_facts SET actions = 12", [])
+        .unwrap();
+    let out = run(on_small_plan(&store).arg("overdue"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: the store's copy of plan `small` is damaged: its facts are not stored as \
+             bytes\n{REBUILD_HELP}"
+        )
+    );
+    rebuilt_answers_as_new(&store, &["overdue", "--format", "json"]);
+}
+
+#[test]
+fn a_rebuild_clears_rows_a_hand_edit_left_without_their_plan() {
+    let store = Store::new();
+    // Without foreign keys, as `sqlite3` opens a database: the plan's rows stay behind it.
+    small_plan_imported(&store)
+        .execute("DELETE FROM plans WHERE id = 'small'", [])
+        .unwrap();
+    rebuilt_answers_as_new(&store, &["list", "--format", "json"]);
+}
+
+#[test]
+fn a_rebuild_records_a_file_that_changed_or_went_though_its_copy_is_damaged() {
+    let store = Store::new();
+    let plans = copy_fixture(store.dir.path(), "plans/small.toml");
+    std::fs::copy(fixture("plans/other.toml"), plans.join("other.toml")).unwrap();
+    let at = |args: &[&str]| run(store.plan(&plans, "2016-06-30").args(args));
+    assert_eq!(at(&["import"]).code, 0);
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let damage = |plan: &str| {
+        conn.execute("UPDATE plans SET start = 'soon' WHERE id = ?1", [plan])
+            .unwrap();
+    };
+    let entries = |event: &str| -> Vec<(String, i64)> {
+        conn.prepare(
+            "SELECT a.plan_id, (SELECT count(*) FROM audit_changes c WHERE c.audit_id = a.id)
+             FROM audit a WHERE a.event = ?1 ORDER BY a.id",
+        )
+        .unwrap()
+        .query_map([event], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+
+    // Edited: a plain sync must read the damaged copy to say what changed, and cannot.
+    damage("small");
+    let small = plans.join("small.toml");
+    let text = std::fs::read_to_string(&small).unwrap();
+    std::fs::write(
+        &small,
+        text.replace("Small Improvement Plan", "Smaller Plan"),
+    )
+    .unwrap();
+    let plain = at(&["import"]);
+    assert_eq!(plain.code, 3, "{}", plain.stderr);
+    assert!(plain.stderr.ends_with(REBUILD_HELP), "{}", plain.stderr);
+    let rebuilt = at(&["import", "--rebuild"]);
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert!(
+        rebuilt.stdout.ends_with(
+            "small.toml: changed plan small\n1 file changed, 1 up to date\n\
+             1 plan written again from its file\n"
+        ),
+        "{}",
+        rebuilt.stdout
+    );
+    // What changed cannot be told from a damaged copy: the entry says only that the file did.
+    assert_eq!(entries("changed"), [("small".to_string(), 0)]);
+    assert_eq!(at(&["status", "--plan", "small"]).code, 0);
+
+    // Gone.
+    damage("other");
+    std::fs::remove_file(plans.join("other.toml")).unwrap();
+    let rebuilt = at(&["import", "--rebuild"]);
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert!(
+        rebuilt
+            .stdout
+            .contains("other.toml: removed plan other (the file is gone)\n"),
+        "{}",
+        rebuilt.stdout
+    );
+    assert_eq!(entries("removed"), [("other".to_string(), 0)]);
+    assert_eq!(at(&["list"]).code, 0);
 }
 
 #[test]

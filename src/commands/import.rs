@@ -21,6 +21,7 @@ pub struct ImportArgs {
     pub rehash: bool,
     /// Parse every file and write its plan in the store again, even when it is unchanged, keeping
     /// the audit trail and the issued reports: for a store that says its copy of a plan is damaged
+    /// (every file is read, as with --rehash)
     #[arg(long)]
     pub rebuild: bool,
     /// How to print what changed: a line per change, or JSON

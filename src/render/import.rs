@@ -42,7 +42,7 @@ pub fn text(report: &SyncReport) -> String {
     let _ = writeln!(
         out,
         "{} changed, {} up to date",
-        crate::plan::words::plural(report.files.len(), "file"),
+        plural(report.files.len(), "file"),
         report.unchanged
     );
     if report.rewritten > 0 {

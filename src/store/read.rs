@@ -21,24 +21,30 @@ pub struct PlanSummary {
 
 pub fn plan_summaries(conn: &Connection) -> anyhow::Result<Vec<PlanSummary>> {
     let mut stmt = conn.prepare("SELECT id, title, file, display_path FROM plans ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(PlanSummary {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            file: r.get(2)?,
-            display_path: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query([])?;
+    let mut summaries = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let rest = || -> rusqlite::Result<_> { Ok((r.get(1)?, r.get(2)?, r.get(3)?)) };
+        let (title, file, display_path) = rest().map_err(|e| damage(&id, e.into()))?;
+        summaries.push(PlanSummary {
+            id,
+            title,
+            file,
+            display_path,
+        });
+    }
+    Ok(summaries)
 }
 
 /// A plan whose copy in the store cannot be read back: written by a build with a defect, or
-/// edited by hand. The files can write it again, and the message says how.
+/// edited by hand. Its file can write it again, and the message says how. A sync that must read
+/// the copy to say what changed tells this from other failures (store/sync.rs).
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the store's copy of plan `{plan_id}` is damaged: {what}\n\
-     help: `plan import --rebuild` writes every plan in the store again from its file, keeping \
-     the audit trail and the issued reports"
+     help: `plan import --rebuild` writes the plans of the plan files it reads (the --plans path, \
+     or the files and folders it is given) again, keeping the audit trail and the issued reports"
 )]
 pub struct Damaged {
     pub plan_id: String,
@@ -51,6 +57,19 @@ impl Damaged {
             plan_id: plan_id.to_string(),
             what: what.to_string(),
         }
+    }
+}
+
+/// `error`, met reading plan `plan_id`'s rows, as `Damaged` when it is about a value that no
+/// plan file could have given; any other error as it is.
+fn damage(plan_id: &str, error: anyhow::Error) -> anyhow::Error {
+    use rusqlite::Error::{FromSqlConversionFailure, IntegralValueOutOfRange, InvalidColumnType};
+    match error.downcast_ref::<rusqlite::Error>() {
+        Some(FromSqlConversionFailure(_, _, cause)) => Damaged::new(plan_id, cause).into(),
+        Some(wrong @ (IntegralValueOutOfRange(..) | InvalidColumnType(..))) => {
+            Damaged::new(plan_id, wrong).into()
+        }
+        _ => error,
     }
 }
 
@@ -75,8 +94,10 @@ fn opt_keyword<T>(
     index: usize,
     parse: fn(&str) -> Option<T>,
 ) -> rusqlite::Result<Option<T>> {
-    let text: Option<String> = row.get(index)?;
-    Ok(text.as_deref().and_then(parse))
+    match row.get_ref(index)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => keyword(row, index, parse).map(Some),
+    }
 }
 
 /// The columns of `plans` that `plan_header` reads, in its order.
@@ -115,17 +136,9 @@ fn plan_header(r: &Row) -> rusqlite::Result<Plan> {
 /// Reads one whole plan, or `None` when the store has no plan with this id. A value the store
 /// should never hold is reported as damage.
 pub fn load_plan(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
-    load(conn, plan_id).map_err(|e| {
-        use rusqlite::Error::{
-            FromSqlConversionFailure, IntegralValueOutOfRange, InvalidColumnType,
-        };
-        match e.downcast_ref::<rusqlite::Error>() {
-            Some(FromSqlConversionFailure(_, _, cause)) => Damaged::new(plan_id, cause).into(),
-            Some(wrong @ (IntegralValueOutOfRange(..) | InvalidColumnType(..))) => {
-                Damaged::new(plan_id, wrong).into()
-            }
-            _ => e.context(format!("cannot read plan `{plan_id}` from the store")),
-        }
+    load(conn, plan_id).map_err(|e| match damage(plan_id, e) {
+        damaged if damaged.is::<Damaged>() => damaged,
+        other => other.context(format!("cannot read plan `{plan_id}` from the store")),
     })
 }
 
@@ -419,8 +432,21 @@ impl PlansForRules {
         let mut actions = Blob::new(c"plan_facts", c"actions");
         let mut search = Blob::new(c"plan_search", c"texts");
         let mut search_bytes = Vec::new();
-        let unreadable = |plan: &Plan, what: &str| {
-            format!("cannot read the {what} of plan `{}` in the store", plan.id)
+        // A value that is not bytes cannot be opened as a blob, which SQLite reports as its
+        // generic error; any other failure is the reading's.
+        let unreadable = |plan: &Plan, what: &str, error: anyhow::Error| -> anyhow::Error {
+            let not_bytes = error
+                .downcast_ref::<rusqlite::Error>()
+                .and_then(rusqlite::Error::sqlite_error_code)
+                == Some(rusqlite::ErrorCode::Unknown);
+            if not_bytes {
+                Damaged::new(&plan.id, format_args!("its {what} are not stored as bytes")).into()
+            } else {
+                error.context(format!(
+                    "cannot read the {what} of plan `{}` in the store",
+                    plan.id
+                ))
+            }
         };
         let undecodable = |plan: &Plan, what: &str| {
             Damaged::new(&plan.id, format_args!("its {what} cannot be decoded"))
@@ -436,7 +462,7 @@ impl PlansForRules {
                         let row = row_of(&search_rows, "search texts", plan)?;
                         let text = search
                             .read(conn, row, &mut search_bytes)
-                            .with_context(|| unreadable(plan, "search texts"))?;
+                            .map_err(|e| unreadable(plan, "search texts", e))?;
                         let positions = super::facts::mentioning(text, finder, as_of)
                             .ok_or_else(|| undecodable(plan, "search texts"))?;
                         if positions.is_empty() {
@@ -448,7 +474,7 @@ impl PlansForRules {
                 };
                 actions
                     .read(conn, facts_row, bytes)
-                    .with_context(|| unreadable(plan, "facts"))?;
+                    .map_err(|e| unreadable(plan, "facts", e))?;
                 Ok(Some(mentioned))
             };
         let mut dates = super::facts::Dates::new();
@@ -583,12 +609,17 @@ pub fn priority_ids(conn: &Connection, plan: Option<&str>) -> anyhow::Result<Vec
 }
 
 fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansForRules> {
-    let mut plans: Vec<(Plan, String)> = conn
-        .prepare_cached(&format!(
-            "SELECT {PLAN_COLUMNS}, display_path FROM plans WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
-        ))?
-        .query_map([plan], |r| Ok((plan_header(r)?, r.get(11)?)))?
-        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PLAN_COLUMNS}, display_path FROM plans WHERE ?1 IS NULL OR id = ?1 ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([plan])?;
+    let mut plans: Vec<(Plan, String)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let header = || -> rusqlite::Result<_> { Ok((plan_header(r)?, r.get(11)?)) };
+        let id = r.get_ref(0)?.as_str()?;
+        plans.push(header().map_err(|e| damage(id, e.into()))?);
+    }
+    drop(rows);
     // By plan, as the plans above: the table's key is (plan_id, id), so SQLite reads them in that
     // order without sorting, and each plan's owners are matched to it walking both lists once.
     // Each plan's are put in file order here; ordered by position too, SQLite would sort them
@@ -620,12 +651,15 @@ fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansFo
             }
             gathering = Some(at);
         }
-        let owner = Owner {
-            id: r.get(2)?,
-            name: r.get(3)?,
-            role: r.get(4)?,
+        let owner = || -> rusqlite::Result<_> {
+            let owner = Owner {
+                id: r.get(2)?,
+                name: r.get(3)?,
+                role: r.get(4)?,
+            };
+            Ok((r.get(1)?, owner))
         };
-        owners.push((r.get(1)?, owner));
+        owners.push(owner().map_err(|e| damage(plan_id, e.into()))?);
     }
     if let Some(done) = gathering {
         put_in_order(&mut plans[done].0, &mut owners);

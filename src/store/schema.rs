@@ -336,8 +336,15 @@ fn fill_derived(tx: &Transaction) -> anyhow::Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in ids {
-        if let Some(plan) = super::read::load_plan(tx, &id)? {
-            super::write::insert_facts(tx, &id, &super::facts::encode_plan(&plan))?;
+        match super::read::load_plan(tx, &id) {
+            Ok(Some(plan)) => {
+                super::write::insert_facts(tx, &id, &super::facts::encode_plan(&plan))?
+            }
+            // Left without facts: every question then names the plan as damaged, and
+            // `plan import --rebuild`, which needs the store migrated, writes it again.
+            Err(e) if e.is::<super::read::Damaged>() => {}
+            Ok(None) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -402,6 +409,24 @@ mod tests {
                 "an insert into {table} builds a temporary index: {program:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_table_of_a_plans_rows_is_known_to_the_writer() {
+        let conn = fresh();
+        let mut keyed_by_plan = texts(
+            &conn,
+            "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND c.name = 'plan_id' ORDER BY m.name",
+            0,
+            [],
+        );
+        // The audit trail and the issued reports outlive their plan; `files` is the sync's own,
+        // one row per file, whichever plan it holds.
+        keyed_by_plan.retain(|t| !["audit", "issued_reports", "files"].contains(&t.as_str()));
+        let mut known = super::super::write::PLAN_TABLES.map(String::from).to_vec();
+        known.sort();
+        assert_eq!(keyed_by_plan, known);
     }
 
     #[test]

@@ -174,7 +174,7 @@ fn write(
     for key in &removed {
         report
             .files
-            .push(remove(&tx, key, &stored[key], synced_at)?);
+            .push(remove(&tx, key, &stored[key], synced_at, reading)?);
     }
     load::for_each_in_parallel(
         &to_read,
@@ -210,7 +210,7 @@ fn write(
                     if candidate.loaded.has_errors() {
                         invalid.push(candidate.loaded);
                     } else if invalid.is_empty() {
-                        match apply(&tx, &candidate, synced_at)? {
+                        match apply(&tx, &candidate, synced_at, reading)? {
                             Some(changed) => report.files.push(changed),
                             None => {
                                 report.unchanged += 1;
@@ -337,13 +337,17 @@ fn remove(
     key: &str,
     file: &StoredFile,
     synced_at: &str,
+    reading: Reading,
 ) -> Result<FileSync, SyncError> {
-    let old = read::load_plan(tx, &file.plan_id)?;
+    let old = stored_copy(tx, &file.plan_id, reading)?;
     let display = display_of(tx, key);
     write::delete_plan(tx, &file.plan_id).context("cannot remove a plan from the store")?;
     tx.execute("DELETE FROM files WHERE path = ?1", [key])
         .context("cannot update the store")?;
-    let changes = old.as_ref().map(diff::all_removed).unwrap_or_default();
+    let changes = match &old {
+        StoredCopy::Plan(old) => diff::all_removed(old),
+        StoredCopy::Missing | StoredCopy::Unknown => Vec::new(),
+    };
     record(
         tx,
         synced_at,
@@ -353,6 +357,25 @@ fn remove(
         "",
         changes,
     )
+}
+
+/// The copy of a plan the store holds, read back to say what changed.
+enum StoredCopy {
+    Plan(Box<Plan>),
+    /// The store has no plan under that id.
+    Missing,
+    /// A rebuild found the copy damaged (`read::Damaged`): what changed cannot be told, and the
+    /// audit entry says only that the file changed or went.
+    Unknown,
+}
+
+fn stored_copy(tx: &Transaction, plan_id: &str, reading: Reading) -> Result<StoredCopy, SyncError> {
+    match read::load_plan(tx, plan_id) {
+        Ok(Some(plan)) => Ok(StoredCopy::Plan(Box::new(plan))),
+        Ok(None) => Ok(StoredCopy::Missing),
+        Err(e) if reading == Reading::Rebuild && e.is::<read::Damaged>() => Ok(StoredCopy::Unknown),
+        Err(e) => Err(e.into()),
+    }
 }
 
 enum Read {
@@ -395,11 +418,13 @@ fn read_file(
 }
 
 /// Writes one new or changed file's plan and its audit entry, which it returns; or the plan of an
-/// unedited file again, with no audit entry (`Reading::Rebuild`).
+/// unedited file again, with no audit entry, which it tells by returning `None`
+/// (`Reading::Rebuild`).
 fn apply(
     tx: &Transaction,
     candidate: &Candidate,
     synced_at: &str,
+    reading: Reading,
 ) -> Result<Option<FileSync>, SyncError> {
     let plan: &Plan = candidate
         .loaded
@@ -423,11 +448,15 @@ fn apply(
     // The stored copy is read only to say what changed: an unedited file's is not (a rebuild is
     // for a store whose copy may be damaged).
     let old = match &old_id {
-        Some(id) if !candidate.unedited => read::load_plan(tx, id)?,
-        _ => None,
+        Some(id) if !candidate.unedited => stored_copy(tx, id, reading)?,
+        _ => StoredCopy::Missing,
     };
     if let Some(id) = &old_id {
         write::delete_plan(tx, id).map_err(store_error)?;
+    }
+    if reading == Reading::Rebuild {
+        // Rows a hand edit left without their plan would stand in the way of the plan's new ones.
+        write::delete_rows_of(tx, &plan.id).map_err(store_error)?;
     }
     // Ids can move between files in one edit (a rename, a swap). The id this file now claims may
     // still be held by a file that is re-read later in this sync (any other holder was reported as
@@ -455,8 +484,9 @@ fn apply(
         return Ok(None);
     }
     let (event, changes) = match &old {
-        Some(old) => (ChangeKind::Changed, diff::diff(old, plan)),
-        None => (ChangeKind::Added, diff::all_added(plan)),
+        StoredCopy::Plan(old) => (ChangeKind::Changed, diff::diff(old, plan)),
+        StoredCopy::Unknown => (ChangeKind::Changed, Vec::new()),
+        StoredCopy::Missing => (ChangeKind::Added, diff::all_added(plan)),
     };
     record(
         tx,

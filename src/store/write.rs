@@ -33,6 +33,35 @@ pub fn delete_plan(tx: &Transaction, plan_id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The tables whose rows belong to a plan, by their `plan_id`, and go with it. The audit trail
+/// and the issued reports name a plan too, but outlive it.
+pub const PLAN_TABLES: [&str; 12] = [
+    "owners",
+    "priorities",
+    "actions",
+    "action_links",
+    "updates",
+    "evidence",
+    "measures",
+    "benchmarks",
+    "readings",
+    "milestones",
+    "plan_facts",
+    "plan_search",
+];
+
+/// Removes every row under the plan id `plan_id` from `PLAN_TABLES`, even where `plans` has no
+/// row for them: rows that only a hand edit of the store leaves behind.
+pub fn delete_rows_of(tx: &Transaction, plan_id: &str) -> rusqlite::Result<()> {
+    for table in PLAN_TABLES {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE plan_id = ?1"),
+            [plan_id],
+        )?;
+    }
+    Ok(())
+}
+
 /// Inserts a plan and everything under it, `facts` being its facts encoded. Any previous copy
 /// must have been deleted.
 pub fn insert_plan(
