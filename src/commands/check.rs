@@ -124,6 +124,26 @@ impl Tally {
 
     /// "2 errors and 1 warning in 1 of 3 files", or nothing when all is well.
     pub fn counts(&self) -> Option<String> {
+        let findings = self.findings()?;
+        Some(format!(
+            "{findings} in {} of {}",
+            self.files_with_findings,
+            plural(self.files, "file")
+        ))
+    }
+
+    /// "2 errors and 1 warning in 1 file", not saying how many files were read: for a sync, whose
+    /// tally holds only the files it refused.
+    pub fn counts_in_files_with_findings(&self) -> Option<String> {
+        let findings = self.findings()?;
+        Some(format!(
+            "{findings} in {}",
+            plural(self.files_with_findings, "file")
+        ))
+    }
+
+    /// "2 errors and 1 warning", or nothing when all is well.
+    fn findings(&self) -> Option<String> {
         if self.errors + self.warnings == 0 {
             return None;
         }
@@ -134,11 +154,6 @@ impl Tally {
         if self.warnings > 0 {
             parts.push(plural(self.warnings, "warning"));
         }
-        Some(format!(
-            "{} in {} of {}",
-            parts.join(" and "),
-            self.files_with_findings,
-            plural(self.files, "file")
-        ))
+        Some(parts.join(" and "))
     }
 }

@@ -207,7 +207,7 @@ fn invalid_plans(
     left_alone: &str,
 ) -> CliResult<CliError> {
     check::print_human(files, global.color_for(Stream::Stderr))?;
-    if let Some(counts) = check::Tally::of(files).counts() {
+    if let Some(counts) = check::Tally::of(files).counts_in_files_with_findings() {
         writeln!(std::io::stderr(), "{counts}; {left_alone}")?;
     }
     Ok(CliError::InvalidPlans)
