@@ -73,11 +73,31 @@ pub fn push_shown(out: &mut String, text: &str, line_break: &str) {
     }
 }
 
+/// Whether `text` is shown as it is: printable ASCII and line feeds, most plan text, told byte
+/// by byte rather than character by character (a status of 20,000 actions draws tens of
+/// thousands of table cells).
+fn shown_as_is(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+}
+
 /// `text` as a terminal shows it: line breaks kept, every other hidden control escaped.
 pub fn for_terminal(text: &str) -> String {
+    if shown_as_is(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     push_shown(&mut out, text, "\n");
     out
+}
+
+/// `for_terminal`, keeping `text` itself when it is shown as it is.
+pub fn into_terminal(text: String) -> String {
+    if shown_as_is(&text) {
+        text
+    } else {
+        for_terminal(&text)
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +113,22 @@ mod tests {
             for_terminal("\u{202e}txt.exe\u{2066}\u{200f}"),
             "\\u{202e}txt.exe\\u{2066}\\u{200f}"
         );
+    }
+
+    #[test]
+    fn printable_ascii_is_shown_as_every_character_is() {
+        let printable: String = (b' '..=b'~').map(char::from).chain(['\n']).collect();
+        let by_character = |text: &str| {
+            let mut out = String::new();
+            push_shown(&mut out, text, "\n");
+            out
+        };
+        assert_eq!(for_terminal(&printable), by_character(&printable));
+        assert_eq!(for_terminal(&printable), printable);
+        // Whatever else a text holds goes the long way: a tab, a carriage return, a control.
+        for other in ["a\tb", "a\rb", "a\u{7f}b", "caf\u{e9}"] {
+            assert_eq!(for_terminal(other), by_character(other), "{other:?}");
+        }
     }
 
     #[test]

@@ -579,7 +579,7 @@ pub struct TableCell {
 
 impl TableCell {
     pub fn new(content: impl fmt::Display) -> Self {
-        let text = escape::for_terminal(&content.to_string());
+        let text = escape::into_terminal(content.to_string());
         let widest = display_width(&text);
         TableCell {
             longest_word: longest_word(&text),
@@ -595,7 +595,7 @@ impl TableCell {
     /// What to show instead when the column is too narrow for the whole text on one line: the
     /// same facts, broken where a reader expects.
     pub fn or_narrow(mut self, narrow: impl fmt::Display) -> Self {
-        let narrow = escape::for_terminal(&narrow.to_string());
+        let narrow = escape::into_terminal(narrow.to_string());
         self.narrow_widest = display_width(&narrow);
         self.narrow = Some(narrow);
         self
