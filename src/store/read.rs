@@ -63,10 +63,12 @@ impl Damaged {
 /// `error`, met reading plan `plan_id`'s rows, as `Damaged` when it is about a value that no
 /// plan file could have given; any other error as it is.
 fn damage(plan_id: &str, error: anyhow::Error) -> anyhow::Error {
-    use rusqlite::Error::{FromSqlConversionFailure, IntegralValueOutOfRange, InvalidColumnType};
+    use rusqlite::Error::{
+        FromSqlConversionFailure, IntegralValueOutOfRange, InvalidColumnType, Utf8Error,
+    };
     match error.downcast_ref::<rusqlite::Error>() {
         Some(FromSqlConversionFailure(_, _, cause)) => Damaged::new(plan_id, cause).into(),
-        Some(wrong @ (IntegralValueOutOfRange(..) | InvalidColumnType(..))) => {
+        Some(wrong @ (IntegralValueOutOfRange(..) | InvalidColumnType(..) | Utf8Error(..))) => {
             Damaged::new(plan_id, wrong).into()
         }
         _ => error,

@@ -321,7 +321,8 @@ pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
             .with_context(|| format!("cannot migrate the store from schema {from}"))?;
     }
     if (1..3).contains(&found) {
-        fill_derived(&tx).context("cannot migrate the store from schema 2")?;
+        fill_derived(&tx)
+            .with_context(|| format!("cannot migrate the store from schema {found}"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
