@@ -47,25 +47,33 @@ impl CliError {
     }
 }
 
-/// An error and its causes, joined by ": " as anyhow's alternate form joins them, each said once:
-/// a cause that its error already quotes, whole or as its end, is left out. SQLite's errors
-/// through rusqlite say their message and then their cause, `Error code 8: ` and the same message.
+/// An error and its causes, joined by ": " as anyhow's alternate form joins them, with two
+/// repetitions of SQLite's errors through rusqlite left out: an SQLite failure says its message,
+/// and its cause says the same after its code (`attempt to write a readonly database: Error code
+/// 8: attempt to write a readonly database`), so the cause is given as the code alone; and a
+/// value that could not be converted quotes its cause in its own message.
 struct Causes<'e>(&'e anyhow::Error);
 
 impl std::fmt::Display for Causes<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut said = String::new();
-        for cause in self.0.chain() {
-            let text = cause.to_string();
-            let repeated = !said.is_empty() && (said.contains(&text) || text.ends_with(&said));
-            if repeated {
+        let mut quoted_by_last = false;
+        for (i, cause) in self.0.chain().enumerate() {
+            if quoted_by_last {
+                quoted_by_last = false;
                 continue;
             }
-            if !said.is_empty() {
+            if let Some(sqlite) = cause.downcast_ref::<rusqlite::ffi::Error>() {
+                write!(f, " (SQLite code {})", sqlite.extended_code)?;
+                continue;
+            }
+            if i > 0 {
                 f.write_str(": ")?;
             }
-            f.write_str(&text)?;
-            said = text;
+            write!(f, "{cause}")?;
+            quoted_by_last = matches!(
+                cause.downcast_ref::<rusqlite::Error>(),
+                Some(rusqlite::Error::FromSqlConversionFailure(..))
+            );
         }
         Ok(())
     }
@@ -103,7 +111,15 @@ mod tests {
         );
         assert_eq!(
             said(anyhow::Error::new(sqlite).context("cannot write to the store")),
-            "cannot write to the store: attempt to write a readonly database"
+            "cannot write to the store: attempt to write a readonly database (SQLite code 8)"
+        );
+        let write = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(778),
+            Some("disk I/O error".to_string()),
+        );
+        assert_eq!(
+            said(anyhow::Error::new(write)),
+            "disk I/O error (SQLite code 778)"
         );
         let conversion = rusqlite::Error::FromSqlConversionFailure(
             2,
