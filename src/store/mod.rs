@@ -213,14 +213,16 @@ fn sqlite_errors(error: &anyhow::Error) -> impl Iterator<Item = rusqlite::ffi::E
 /// read-only file system "unable to open database file", neither of which says what to do.
 fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
     let shared_memory = format!("{}-shm", path.display());
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     let read_only_folder = sqlite_errors(&error).any(|e| {
         e.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
-            || e.code == ErrorCode::CannotOpen && !Path::new(&shared_memory).exists()
+            || e.code == ErrorCode::CannotOpen
+                && !Path::new(&shared_memory).exists()
+                && !may_write_in(folder.unwrap_or(Path::new(".")))
     });
     if !read_only_folder {
         return error;
     }
-    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     anyhow::anyhow!(
         "its folder {} is read-only, and the store's write-ahead log (files ending -wal and -shm) \
          must be beside it even to read it; make the folder writable, or copy the store into one \
@@ -229,18 +231,31 @@ fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error 
     )
 }
 
-/// A command that must write into a store it may not write to: a read-only file, or one on a
-/// read-only file system. SQLite says only "attempt to write a readonly database".
+/// Whether this process may create files in `folder`: not on a read-only file system, and with
+/// the permission (`access(2)` with `W_OK`, which answers for the process's real user).
+fn may_write_in(folder: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(folder) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: `access` reads the NUL-terminated path it is given, and nothing else.
+    unsafe { libc::access(folder.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// A command that must write into a store it may not write to: a read-only file, write-ahead log
+/// files another user made, or a read-only file system. SQLite says only "attempt to write a
+/// readonly database"; its words are kept, after which files to look at.
 pub fn explain_read_only(error: anyhow::Error, path: &Path) -> anyhow::Error {
-    if !sqlite_errors(&error).any(|e| e.code == ErrorCode::ReadOnly) {
+    let Some(sqlite) = sqlite_errors(&error).find(|e| e.code == ErrorCode::ReadOnly) else {
         return error;
-    }
+    };
+    let path = path.display();
     anyhow::anyhow!(
-        "cannot write to the store {}: it is read-only (the file, or its file system), and the \
-         plan files must be synced into it before the command can go on\n\
-         help: make the store writable, or copy it into a folder you can write to and name the \
-         copy with `--db PATH` or the PLAN_DB environment variable",
-        path.display()
+        "cannot write to the store {path}, which SQLite finds read-only ({sqlite}): the store, its \
+         write-ahead log ({path}-wal and {path}-shm) or their file system cannot be written by \
+         this user, and the plan files must be synced into it before the command can go on\n\
+         help: make those files writable, or copy the store into a folder you can write to and \
+         name the copy with `--db PATH` or the PLAN_DB environment variable"
     )
 }
 
@@ -359,48 +374,52 @@ mod tests {
             rusqlite::ffi::SQLITE_READONLY,
             rusqlite::ffi::SQLITE_READONLY_DBMOVED,
         ] {
-            let message = explain_read_only(
-                sqlite_failure(code, "attempt to write a readonly database"),
-                path,
-            )
-            .to_string();
+            let failure = sqlite_failure(code, "attempt to write a readonly database");
+            let message = explain_read_only(failure, path).to_string();
             assert!(
-                message.starts_with(
-                    "cannot write to the store /media/archive/plan.db: it is read-only"
-                ),
+                message.starts_with(&format!(
+                    "cannot write to the store /media/archive/plan.db, which SQLite finds \
+                     read-only ({}): the store, its write-ahead log (/media/archive/plan.db-wal \
+                     and /media/archive/plan.db-shm)",
+                    rusqlite::ffi::Error::new(code)
+                )),
                 "{message}"
             );
             assert!(
-                message.contains("\nhelp: make the store writable"),
+                message.contains("\nhelp: make those files writable"),
                 "{message}"
             );
         }
-        let full = explain_read_only(
-            sqlite_failure(rusqlite::ffi::SQLITE_FULL, "database or disk is full"),
-            path,
+        let full = sqlite_failure(rusqlite::ffi::SQLITE_FULL, "database or disk is full");
+        assert_eq!(
+            explain_read_only(full, path).to_string(),
+            "the store failed"
         );
-        assert_eq!(full.to_string(), "the store failed");
     }
 
     #[test]
-    fn a_store_whose_log_index_cannot_be_made_says_so() {
+    fn only_a_folder_that_cannot_be_written_is_blamed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.db");
-        let cannot_open = || {
-            sqlite_failure(
-                rusqlite::ffi::SQLITE_CANTOPEN,
-                "unable to open database file",
-            )
-        };
-        let message = explain_read_only_folder(cannot_open(), &path).to_string();
+        // SQLite's words for a folder it may not create the log's index in.
+        let read_only = sqlite_failure(
+            rusqlite::ffi::SQLITE_READONLY_DIRECTORY,
+            "attempt to write a readonly database",
+        );
+        let message = explain_read_only_folder(read_only, &path).to_string();
         assert!(message.starts_with("its folder "), "{message}");
         assert!(
             message.contains("write-ahead log (files ending -wal and -shm)"),
             "{message}"
         );
-        // With the index there, the cause is something else, and SQLite's words are kept.
-        std::fs::write(dir.path().join("plan.db-shm"), b"").unwrap();
-        let kept = explain_read_only_folder(cannot_open(), &path);
+        // A file it cannot open, in a folder this process may write in, is something else, and
+        // SQLite's words are kept.
+        let cannot_open = sqlite_failure(
+            rusqlite::ffi::SQLITE_CANTOPEN,
+            "unable to open database file",
+        );
+        assert!(may_write_in(dir.path()));
+        let kept = explain_read_only_folder(cannot_open, &path);
         assert_eq!(kept.to_string(), "the store failed");
     }
 }
