@@ -84,11 +84,10 @@ fn shown_as_is(text: &str) -> bool {
 /// `text` as a terminal shows it: line breaks kept, every other hidden control escaped.
 pub fn for_terminal(text: &str) -> String {
     if shown_as_is(text) {
-        return text.to_string();
+        text.to_string()
+    } else {
+        escaped(text)
     }
-    let mut out = String::with_capacity(text.len());
-    push_shown(&mut out, text, "\n");
-    out
 }
 
 /// `for_terminal`, keeping `text` itself when it is shown as it is.
@@ -96,8 +95,15 @@ pub fn into_terminal(text: String) -> String {
     if shown_as_is(&text) {
         text
     } else {
-        for_terminal(&text)
+        escaped(&text)
     }
+}
+
+/// `text` shown character by character.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_shown(&mut out, text, "\n");
+    out
 }
 
 #[cfg(test)]
