@@ -621,7 +621,6 @@ fn read_headers(conn: &Connection, plan: Option<&str>) -> anyhow::Result<PlansFo
         let id = r.get_ref(0)?.as_str()?;
         plans.push(header().map_err(|e| damage(id, e.into()))?);
     }
-    drop(rows);
     // By plan, as the plans above: the table's key is (plan_id, id), so SQLite reads them in that
     // order without sorting, and each plan's owners are matched to it walking both lists once.
     // Each plan's are put in file order here; ordered by position too, SQLite would sort them
