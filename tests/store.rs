@@ -337,6 +337,11 @@ fn damaged_facts_are_reported_with_their_plan_until_a_rebuild() {
             &["overdue", "--format", "json"],
             "it has no facts",
         ),
+        (
+            "UPDATE plan_facts SET actions = 12",
+            &["overdue", "--format", "json"],
+            "its facts are not stored as bytes",
+        ),
     ] {
         let store = Store::new();
         small_plan_imported(&store).execute(damage, []).unwrap();
@@ -391,24 +396,6 @@ fn damage_to_a_plans_own_row_is_named_by_every_question() {
         }
         rebuilt_answers_as_new(&store, &["list", "--format", "json"]);
     }
-}
-
-#[test]
-fn facts_that_are_not_bytes_are_damage() {
-    let store = Store::new();
-    small_plan_imported(&store)
-        .execute("UPDATE plan_facts SET actions = 12", [])
-        .unwrap();
-    let out = run(on_small_plan(&store).arg("overdue"));
-    assert_eq!(out.code, 3, "{}", out.stderr);
-    assert_eq!(
-        out.stderr,
-        format!(
-            "error: the store's copy of plan `small` is damaged: its facts are not stored as \
-             bytes\n{REBUILD_HELP}"
-        )
-    );
-    rebuilt_answers_as_new(&store, &["overdue", "--format", "json"]);
 }
 
 #[test]
