@@ -178,10 +178,7 @@ fn write(
     }
     load::for_each_in_parallel(
         &to_read,
-        |(path, key, stat)| {
-            let previous = stored.get(key);
-            read_file(path, key, *stat, previous, reading == Reading::Rebuild)
-        },
+        |(path, key, stat)| read_file(path, key, *stat, stored.get(key), reading),
         |outcome| {
             match outcome {
                 Read::Unreadable(loaded) => invalid.push(loaded),
@@ -385,20 +382,20 @@ enum Read {
 }
 
 /// Reads a file whose stat changed: its content may be the same (then it is not parsed, unless
-/// `rebuild`) or new.
+/// in a rebuild) or new.
 fn read_file(
     path: &Path,
     key: &str,
     stat: Stat,
     previous: Option<&StoredFile>,
-    rebuild: bool,
+    reading: Reading,
 ) -> Read {
     let Ok(bytes) = load::file::read_plan_file(path) else {
         return Read::Unreadable(load::load_path(path));
     };
     let hash = hash_of(&bytes);
     let unedited = previous.is_some_and(|p| p.hash == hash);
-    if unedited && !rebuild {
+    if unedited && reading != Reading::Rebuild {
         return Read::Unedited(key.to_string(), stat, path.to_path_buf());
     }
     let loaded = load::load_bytes(path, bytes);
