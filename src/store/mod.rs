@@ -27,6 +27,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Store {
     pub conn: Connection,
     pub path: PathBuf,
+    /// A store this command created keeps SQLite's rollback journal until its first sync has
+    /// committed, and only then goes over to the write-ahead log (`finish_creating`).
+    creating: bool,
 }
 
 /// The store stayed locked by other commands for longer than `BUSY_TIMEOUT`.
@@ -65,13 +68,16 @@ impl Store {
             "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 0; PRAGMA journal_size_limit = 16777216;",
         )
         .with_context(context)?;
-        let migrating = schema::needs_migration(&conn)
+        let found = schema::known_version(&conn)
             .map_err(|e| explain_read_only_folder(e, path))
             .with_context(context)?;
-        if migrating {
+        let migrating = found < schema::SCHEMA_VERSION;
+        let creating = found == 0;
+        if creating {
             schema::choose_page_size(&conn).with_context(context)?;
+        } else {
+            use_write_ahead_log(&conn);
         }
-        use_write_ahead_log(&conn);
         // After the first read: setting the cache reads the schema, which in a read-only folder
         // fails in words that `explain_read_only_folder` translates only there. A migration may
         // rewrite every plan's facts, and has the cache of a sync (store/sync.rs).
@@ -85,7 +91,25 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            creating,
         })
+    }
+
+    /// A new store's first sync is written with SQLite's rollback journal, straight into the
+    /// database file, and the store goes over to the write-ahead log once it has committed. In the
+    /// log, the first import's every page would be written twice, to the log at the commit and
+    /// into the database when the command closes it: for 10,200 actions, 6 MB and 11 ms of a
+    /// first import's 140 (docs/performance.md). Until then only the command creating the store
+    /// uses it, and the others wait for its lock, in either mode. Should the switch fail (another
+    /// command holds the store at that moment), the next command to open the store makes it.
+    pub(crate) fn finish_creating(&mut self) {
+        if std::mem::take(&mut self.creating) {
+            use_write_ahead_log(&self.conn);
+            // A read makes the log and its index, which then stay beside the store as for any
+            // other (`keep_write_ahead_log`): a store used once can be read from a folder that
+            // has since become read-only. Should it fail, the next command makes them.
+            let _ = schema::version(&self.conn);
+        }
     }
 
     /// Starts a transaction that may write, holding the store's write lock from its start, so that
@@ -307,24 +331,55 @@ mod tests {
         assert_eq!(entries(&tx), 1);
     }
 
+    /// A new store has large pages, and SQLite's rollback journal until its first sync has
+    /// committed (`Store::finish_creating`), then the write-ahead log, as has a store left in
+    /// the rollback journal by a command that could not switch it.
     #[test]
-    fn a_new_store_uses_the_write_ahead_log_and_large_pages() {
+    fn a_new_store_goes_over_to_the_write_ahead_log_once_its_first_sync_commits() {
+        use sync::{Reading, sync};
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("plan.db")).unwrap();
-        let mode: String = store
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
-        let number = |pragma: &str| -> i64 {
+        let db = dir.path().join("plan.db");
+        let mut store = Store::open(&db).unwrap();
+        let number = |store: &Store, pragma: &str| -> i64 {
             store
                 .conn
                 .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
                 .unwrap()
         };
-        assert_eq!(mode, "wal");
-        assert_eq!(number("page_size"), 16384);
+        let mode = |store: &Store| -> String {
+            store
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(mode(&store), "delete");
+        assert_eq!(number(&store, "page_size"), 16384);
         // FULL: each commit waits for the disk, which the crash guarantee of docs/store.md needs.
-        assert_eq!(number("synchronous"), 2);
+        assert_eq!(number(&store, "synchronous"), 2);
+
+        let plans = dir.path().join("plans");
+        std::fs::create_dir(&plans).unwrap();
+        std::fs::copy("tests/fixtures/plans/small.toml", plans.join("small.toml")).unwrap();
+        let roots = [plans];
+        sync(&mut store, &roots, chrono::Utc::now(), Reading::Changed).unwrap();
+        assert_eq!(mode(&store), "wal");
+        drop(store);
+        // The log, emptied, and its index stay beside it, as after any other command.
+        assert_eq!(
+            std::fs::metadata(db.with_extension("db-wal"))
+                .unwrap()
+                .len(),
+            0
+        );
+        assert!(db.with_extension("db-shm").exists());
+        assert_eq!(mode(&Store::open(&db).unwrap()), "wal");
+
+        let left = Connection::open(&db).unwrap();
+        left.pragma_update(None, "journal_mode", "delete").unwrap();
+        drop(left);
+        let store = Store::open(&db).unwrap();
+        assert_eq!(mode(&store), "wal");
+        assert_eq!(number(&store, "synchronous"), 2);
     }
 
     /// A command asks its question with a question's page cache, after a sync that wrote, and

@@ -471,13 +471,9 @@ pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
-/// Refuses a database from the future; says whether migrations are needed.
-pub fn needs_migration(conn: &Connection) -> anyhow::Result<bool> {
-    Ok(known_version(conn)? < SCHEMA_VERSION)
-}
-
-/// The database's schema version, when this binary knows it.
-fn known_version(conn: &Connection) -> anyhow::Result<u32> {
+/// The database's schema version, when this binary knows it: a database from the future is
+/// refused.
+pub fn known_version(conn: &Connection) -> anyhow::Result<u32> {
     let found = version(conn).context("cannot read the store's schema version")?;
     if found > SCHEMA_VERSION {
         return Err(SchemaError::Newer {

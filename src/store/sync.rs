@@ -120,7 +120,9 @@ pub fn sync(
 
     // Changed files are written while later ones are still being parsed. Changes beyond the page
     // cache spill into the write-ahead log, which only the commit makes part of the store: an
-    // invalid file found late rolls back without the database file ever having been written. The
+    // invalid file found late rolls back without the database file ever having been written (a
+    // new store's first sync, written with a rollback journal, spills into the database file, and
+    // a store that a failed first sync leaves empty is removed: commands/mod.rs). The
     // cache is raised from the 256 KiB a question uses (store/mod.rs) so that a sync of a few
     // plans spills nothing, and kept well under the size of a national store so that a first
     // import stays in bounded memory: 16 MiB rather than 32 saves as much in the national first
@@ -135,6 +137,7 @@ pub fn sync(
     let restored = configure(store, super::READING_CACHE_KIB);
     let report = written?;
     restored?;
+    store.finish_creating();
     Ok(report)
 }
 
