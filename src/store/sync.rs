@@ -133,6 +133,9 @@ pub fn sync(
         super::set_cache(&store.conn, kib).context("cannot configure the store")
     };
     configure(store, super::WRITING_CACHE_KIB)?;
+    store
+        .conn
+        .set_prepared_statement_cache_capacity(write::STATEMENT_CACHE);
     let written = write(store, roots, now, reading);
     let restored = configure(store, super::READING_CACHE_KIB);
     let report = written?;
@@ -516,12 +519,14 @@ fn record(
             params![synced_at, file, hash, plan_id, event.as_str()],
         )?;
         let audit_id = tx.last_insert_rowid();
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO audit_changes (audit_id, position, subject, change, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+        let mut rows = write::Rows::new(
+            tx,
+            "INSERT INTO audit_changes (audit_id, position, subject, change, field, old, new) VALUES ",
+            7,
+            changes.len(),
+        );
         for (i, c) in changes.iter().enumerate() {
-            insert.execute(params![
+            rows.push(params![
                 audit_id,
                 i,
                 c.subject,
@@ -531,7 +536,7 @@ fn record(
                 c.new
             ])?;
         }
-        Ok(())
+        rows.finish()
     };
     write().context("cannot write the audit trail")?;
     Ok(FileSync {

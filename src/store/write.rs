@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Transaction, params};
+use rusqlite::{CachedStatement, Transaction, params};
 
 use super::facts;
 use crate::plan::{Plan, iso_date};
@@ -23,6 +23,106 @@ impl ToSql for Day {
         match self {
             Day::Text(text) => Ok(ToSqlOutput::Borrowed(ValueRef::Text(text))),
             Day::Other(date) => date.to_sql(),
+        }
+    }
+}
+
+/// Rows inserted into one table by one statement per row or, for a table given many rows, one
+/// per `BATCH` rows. SQLite then starts, positions and ends a statement a batch rather than a
+/// row, and keeps its cursor in the table from one row of a batch to the next: over a first
+/// import of 10,200 actions, a tenth fewer instructions on the thread that writes the store. A
+/// statement of `BATCH` rows costs more to prepare, once a command, than it saves on a few
+/// hundred rows, so a table is batched only from `BATCHED_FROM` rows: a sync of one plan of
+/// the usual size prepares and runs the very statements it did before (docs/performance.md).
+pub(super) struct Rows<'t> {
+    tx: &'t Transaction<'t>,
+    /// `INSERT INTO table (column, ...) VALUES `.
+    insert: &'static str,
+    width: usize,
+    /// Rows declared and not yet written.
+    left: usize,
+    batched: bool,
+    /// The statement of `BATCH` rows once prepared, and how many rows of its batch are bound.
+    batch: Option<CachedStatement<'t>>,
+    bound: usize,
+    single: Option<CachedStatement<'t>>,
+}
+
+/// The rows of a batch.
+const BATCH: usize = 32;
+
+/// The fewest rows of one table for which `Rows` writes batches.
+const BATCHED_FROM: usize = 256;
+
+/// How many statements a connection that writes a sync keeps prepared: two for each table
+/// `Rows` writes, and the others.
+pub const STATEMENT_CACHE: usize = 64;
+
+impl<'t> Rows<'t> {
+    /// Rows for `insert` (`INSERT INTO table (columns) VALUES `), `width` values each, of which
+    /// exactly `count` will be pushed.
+    pub(super) fn new(
+        tx: &'t Transaction<'t>,
+        insert: &'static str,
+        width: usize,
+        count: usize,
+    ) -> Self {
+        Self {
+            tx,
+            insert,
+            width,
+            left: count,
+            batched: count >= BATCHED_FROM,
+            batch: None,
+            bound: 0,
+            single: None,
+        }
+    }
+
+    /// Writes one row of `width` values, or binds it in the batch, which is written with its
+    /// last row.
+    pub(super) fn push(&mut self, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
+        if self.left == 0 || values.len() != self.width {
+            return Err(rusqlite::Error::InvalidParameterCount(
+                values.len(),
+                if self.left == 0 { 0 } else { self.width },
+            ));
+        }
+        let rows = if self.batched && self.left >= BATCH {
+            BATCH
+        } else {
+            1
+        };
+        let (statement, bound) = match rows {
+            1 => (&mut self.single, 0),
+            _ => (&mut self.batch, self.bound),
+        };
+        let statement = match statement {
+            Some(statement) => statement,
+            None => {
+                let row = format!("({})", vec!["?"; self.width].join(", "));
+                let sql = format!("{}{}", self.insert, vec![row; rows].join(", "));
+                statement.insert(self.tx.prepare_cached(&sql)?)
+            }
+        };
+        for (i, value) in values.iter().enumerate() {
+            statement.raw_bind_parameter(bound * self.width + i + 1, value)?;
+        }
+        if bound + 1 == rows {
+            statement.raw_execute()?;
+            self.left -= rows;
+            self.bound = 0;
+        } else {
+            self.bound += 1;
+        }
+        Ok(())
+    }
+
+    /// Every declared row was pushed, and so written.
+    pub(super) fn finish(self) -> rusqlite::Result<()> {
+        match self.left {
+            0 => Ok(()),
+            left => Err(rusqlite::Error::InvalidParameterCount(0, left)),
         }
     }
 }
@@ -94,51 +194,74 @@ pub fn insert_plan(
         ],
     )?;
     let id = &p.id;
-    let mut owner = tx.prepare_cached(
-        "INSERT INTO owners (plan_id, id, position, name, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut owners = Rows::new(
+        tx,
+        "INSERT INTO owners (plan_id, id, position, name, role) VALUES ",
+        5,
+        p.owners.len(),
+    );
     for (i, o) in p.owners.iter().enumerate() {
-        owner.execute(params![id, o.id, i, o.name, o.role])?;
+        owners.push(params![id, o.id, i, o.name, o.role])?;
     }
-    let mut priority = tx.prepare_cached(
-        "INSERT INTO priorities (plan_id, id, position, title, area, recommendation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    owners.finish()?;
+    let mut priorities = Rows::new(
+        tx,
+        "INSERT INTO priorities (plan_id, id, position, title, area, recommendation) VALUES ",
+        6,
+        p.priorities.len(),
+    );
     for (i, pr) in p.priorities.iter().enumerate() {
-        priority.execute(params![id, pr.id, i, pr.title, pr.area, pr.recommendation])?;
+        priorities.push(params![id, pr.id, i, pr.title, pr.area, pr.recommendation])?;
     }
+    priorities.finish()?;
     insert_actions(tx, plan)?;
     insert_facts(tx, &plan.id, facts)?;
     insert_measures(tx, plan)?;
-    let mut milestone = tx.prepare_cached(
-        "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut milestones = Rows::new(
+        tx,
+        "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES ",
+        5,
+        p.milestones.len(),
+    );
     for (i, m) in p.milestones.iter().enumerate() {
-        milestone.execute(params![id, i, day(m.date), m.title, m.kind.as_str()])?;
+        milestones.push(params![id, i, day(m.date), m.title, m.kind.as_str()])?;
     }
-    Ok(())
+    milestones.finish()
 }
 
 fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let id = &plan.id;
-    let mut action = tx.prepare_cached(
-        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    let mut link = tx.prepare_cached(
-        "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "INSERT INTO updates (plan_id, action_id, position, date, status, rag, note, due, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let mut evidence = tx.prepare_cached(
+    let actions = &plan.actions;
+    let mut action = Rows::new(
+        tx,
+        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line) VALUES ",
+        10,
+        actions.len(),
+    );
+    let mut links = Rows::new(
+        tx,
+        "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES ",
+        5,
+        actions
+            .iter()
+            .map(|a| a.depends_on.len() + a.measures.len())
+            .sum(),
+    );
+    let mut updates = Rows::new(
+        tx,
+        "INSERT INTO updates (plan_id, action_id, position, date, status, rag, note, due, line) VALUES ",
+        9,
+        actions.iter().map(|a| a.updates.len()).sum(),
+    );
+    let mut evidence = Rows::new(
+        tx,
         "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on,
-             rejected_by, rejected_on, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    for (i, a) in plan.actions.iter().enumerate() {
-        action.execute(params![
+             rejected_by, rejected_on, reason) VALUES ",
+        11,
+        actions.iter().map(|a| a.evidence.len()).sum(),
+    );
+    for (i, a) in actions.iter().enumerate() {
+        action.push(params![
             id,
             a.id,
             i,
@@ -150,14 +273,20 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             a.success_measure,
             a.line,
         ])?;
+    }
+    action.finish()?;
+    // In the order of the tables' keys, where a batch writes its rows one after the other.
+    let mut by_id: Vec<&crate::plan::Action> = actions.iter().collect();
+    by_id.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    for a in by_id {
         for (j, dep) in a.depends_on.iter().enumerate() {
-            link.execute(params![id, a.id, "depends_on", j, dep])?;
+            links.push(params![id, a.id, "depends_on", j, dep])?;
         }
         for (j, m) in a.measures.iter().enumerate() {
-            link.execute(params![id, a.id, "measure", j, m])?;
+            links.push(params![id, a.id, "measure", j, m])?;
         }
         for (j, u) in a.updates.iter().enumerate() {
-            update.execute(params![
+            updates.push(params![
                 id,
                 a.id,
                 j,
@@ -170,7 +299,7 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             ])?;
         }
         for (j, e) in a.evidence.iter().enumerate() {
-            evidence.execute(params![
+            evidence.push(params![
                 id,
                 a.id,
                 j,
@@ -185,7 +314,9 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             ])?;
         }
     }
-    Ok(())
+    links.finish()?;
+    updates.finish()?;
+    evidence.finish()
 }
 
 /// Writes a plan's facts (store/facts.rs), which questions across plans read.
@@ -203,18 +334,30 @@ pub fn insert_facts(
 
 fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let id = &plan.id;
-    let mut measure = tx.prepare_cached(
-        "INSERT INTO measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let mut benchmark = tx.prepare_cached(
-        "INSERT INTO benchmarks (plan_id, measure_id, position, name, value) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut reading = tx.prepare_cached(
-        "INSERT INTO readings (plan_id, measure_id, position, date, value) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (i, m) in plan.measures.iter().enumerate() {
-        measure.execute(params![
+    let measures = &plan.measures;
+    let mut measure = Rows::new(
+        tx,
+        "INSERT INTO measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance) VALUES ",
+        9,
+        measures.len(),
+    );
+    let mut benchmarks = Rows::new(
+        tx,
+        "INSERT INTO benchmarks (plan_id, measure_id, position, name, value) VALUES ",
+        5,
+        measures.iter().map(|m| m.benchmarks.len()).sum(),
+    );
+    let mut readings = Rows::new(
+        tx,
+        "INSERT INTO readings (plan_id, measure_id, position, date, value) VALUES ",
+        5,
+        measures.iter().map(|m| m.readings.len()).sum(),
+    );
+    // In the order of the tables' keys, where a batch writes its rows one after the other.
+    let mut by_id: Vec<(usize, &crate::plan::Measure)> = measures.iter().enumerate().collect();
+    by_id.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+    for (i, m) in by_id {
+        measure.push(params![
             id,
             m.id,
             i,
@@ -226,11 +369,77 @@ fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
             m.tolerance
         ])?;
         for (j, (name, value)) in m.benchmarks.iter().enumerate() {
-            benchmark.execute(params![id, m.id, j, name, value])?;
+            benchmarks.push(params![id, m.id, j, name, value])?;
         }
         for (j, r) in m.readings.iter().enumerate() {
-            reading.execute(params![id, m.id, j, day(r.date), r.value])?;
+            readings.push(params![id, m.id, j, day(r.date), r.value])?;
         }
     }
-    Ok(())
+    measure.finish()?;
+    benchmarks.finish()?;
+    readings.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of `count` pushes into a table of two columns, as the table holds them.
+    fn written(count: usize) -> Vec<(i64, String)> {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT NOT NULL)")
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut rows = Rows::new(&tx, "INSERT INTO t (n, s) VALUES ", 2, count);
+        for n in 0..count {
+            rows.push(params![n, format!("row {n}")]).unwrap();
+        }
+        rows.finish().unwrap();
+        let mut table = tx.prepare("SELECT n, s FROM t ORDER BY n").unwrap();
+        table
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn rows_are_written_whatever_their_number_batched_or_not() {
+        let counts = [
+            0,
+            1,
+            2,
+            BATCH,
+            BATCHED_FROM - 1,
+            BATCHED_FROM,
+            BATCHED_FROM + 1,
+        ];
+        for count in counts.into_iter().chain([BATCHED_FROM + BATCH - 1, 1000]) {
+            let expected: Vec<(i64, String)> =
+                (0..count).map(|n| (n as i64, format!("row {n}"))).collect();
+            assert_eq!(written(count), expected, "{count} rows");
+        }
+    }
+
+    #[test]
+    fn rows_other_than_declared_are_an_error() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (n INTEGER, s TEXT)")
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        let insert = "INSERT INTO t (n, s) VALUES ";
+        // Fewer: the rows of a batch not yet complete would never be written.
+        let mut fewer = Rows::new(&tx, insert, 2, BATCHED_FROM);
+        for n in 0..BATCHED_FROM - 1 {
+            fewer.push(params![n, "x"]).unwrap();
+        }
+        assert!(fewer.finish().is_err());
+        // More.
+        let mut more = Rows::new(&tx, insert, 2, 1);
+        more.push(params![1, "x"]).unwrap();
+        assert!(more.push(params![2, "x"]).is_err());
+        // A row of the wrong width.
+        let mut wrong = Rows::new(&tx, insert, 2, 1);
+        assert!(wrong.push(params![1]).is_err());
+    }
 }
