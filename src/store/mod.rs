@@ -224,6 +224,20 @@ fn keep_write_ahead_log(conn: &Connection) {
     }
 }
 
+/// `error`, or `Busy` when SQLite gave up waiting for a lock: a sync that another process kept
+/// from committing, such as a reader holding a transaction on a new store, which keeps the
+/// rollback journal until its first sync has committed (`Store::finish_creating`).
+pub(crate) fn name_busy(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let busy = sqlite_errors(&error).any(|e| e.code == ErrorCode::DatabaseBusy);
+    if busy {
+        anyhow::Error::new(Busy {
+            path: path.to_path_buf(),
+        })
+    } else {
+        error
+    }
+}
+
 /// The SQLite errors in `error`'s chain.
 fn sqlite_errors(error: &anyhow::Error) -> impl Iterator<Item = rusqlite::ffi::Error> + '_ {
     error
@@ -236,6 +250,7 @@ fn sqlite_errors(error: &anyhow::Error) -> impl Iterator<Item = rusqlite::ffi::E
 /// beside it. In a read-only folder it reports "attempt to write a readonly database", and on a
 /// read-only file system "unable to open database file", neither of which says what to do.
 fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let error = explain_cut_short(error, path);
     let shared_memory = format!("{}-shm", path.display());
     let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     let read_only_folder = sqlite_errors(&error).any(|e| {
@@ -255,6 +270,32 @@ fn explain_read_only_folder(error: anyhow::Error, path: &Path) -> anyhow::Error 
     )
 }
 
+/// A write cut short (a command killed while it wrote a store in rollback mode) leaves the store's
+/// journal beside it, which the next reader plays back into the store and then deletes. Where this
+/// user may not write the store or its folder, SQLite reports "attempt to write a readonly
+/// database" or "disk I/O error"; the store must not be used without the journal, so the only
+/// remedy is to let the next command write them.
+fn explain_cut_short(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let journal = format!("{}-journal", path.display());
+    let cut_short = sqlite_errors(&error).any(|e| {
+        e.extended_code == rusqlite::ffi::SQLITE_IOERR_DELETE
+            || e.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK
+    }) && Path::new(&journal).exists();
+    if !cut_short {
+        return error;
+    }
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    anyhow::anyhow!(
+        "a write to the store {} was cut short, and its journal ({journal}) must be played back \
+         into the store and removed before the store can be read, which this user may not do: \
+         the store or its folder {} is read-only\n\
+         help: make them writable; the next command then finishes this. Do not use or copy the \
+         store without its journal",
+        path.display(),
+        folder.unwrap_or(Path::new(".")).display()
+    )
+}
+
 /// Whether this process may create files in `folder`: not on a read-only file system, and with
 /// the permission (`access(2)` with `W_OK`, which answers for the process's real user).
 fn may_write_in(folder: &Path) -> bool {
@@ -270,9 +311,27 @@ fn may_write_in(folder: &Path) -> bool {
 /// files another user made, or a read-only file system. SQLite says only "attempt to write a
 /// readonly database"; its words are kept, after which files to look at.
 pub fn explain_read_only(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    let error = explain_cut_short(error, path);
     let Some(sqlite) = sqlite_errors(&error).find(|e| e.code == ErrorCode::ReadOnly) else {
         return error;
     };
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if sqlite.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
+        && !Path::new(&format!("{}-wal", path.display())).exists()
+    {
+        // A store in rollback mode (a new one before its first sync committed, or one switched
+        // back by hand) writes its journal beside it.
+        return anyhow::anyhow!(
+            "cannot write to the store {}, whose folder {} is read-only ({sqlite}): SQLite must \
+             make the store's journal ({}-journal) there to write, and the plan files must be \
+             synced into it before the command can go on\n\
+             help: make the folder writable, or copy the store into one that is and name the \
+             copy with `--db PATH` or the PLAN_DB environment variable",
+            path.display(),
+            folder.unwrap_or(Path::new(".")).display(),
+            path.display()
+        );
+    }
     let path = path.display();
     anyhow::anyhow!(
         "cannot write to the store {path}, which SQLite finds read-only ({sqlite}): the store, its \
@@ -382,6 +441,45 @@ mod tests {
         assert_eq!(number(&store, "synchronous"), 2);
     }
 
+    /// A reader outside plan holding a transaction on a new store, which keeps the rollback
+    /// journal until its first sync commits, keeps that sync from committing: the command says the
+    /// store is busy, as when another command holds it, and the store goes over to the log once a
+    /// sync does commit.
+    #[test]
+    fn a_new_stores_first_sync_kept_from_committing_says_the_store_is_busy() {
+        use sync::{Reading, SyncError, sync};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("plan.db");
+        let mut store = Store::open(&db).unwrap();
+        store.conn.busy_timeout(Duration::from_millis(10)).unwrap();
+        let reader = Connection::open(&db).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let plans: i64 = reader
+            .query_row("SELECT count(*) FROM plans", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(plans, 0);
+
+        let folder = dir.path().join("plans");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::copy("tests/fixtures/plans/small.toml", folder.join("small.toml")).unwrap();
+        let roots = [folder];
+        let Err(SyncError::Store(error)) =
+            sync(&mut store, &roots, chrono::Utc::now(), Reading::Changed)
+        else {
+            panic!("the sync committed past a reader's transaction");
+        };
+        assert!(error.downcast_ref::<Busy>().is_some(), "{error:#}");
+
+        reader.execute_batch("COMMIT").unwrap();
+        let wrote = sync(&mut store, &roots, chrono::Utc::now(), Reading::Changed).unwrap();
+        assert_eq!(wrote.files.len(), 1);
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
     /// A command asks its question with a question's page cache, after a sync that wrote, and
     /// after one that failed, as well as after one that found nothing to write.
     #[test]
@@ -450,6 +548,61 @@ mod tests {
             explain_read_only(full, path).to_string(),
             "the store failed"
         );
+    }
+
+    #[test]
+    fn a_store_in_rollback_mode_names_its_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db");
+        let folder = dir.path().display();
+        // A sync of a store in rollback mode in a read-only folder: the journal is what SQLite
+        // could not make, not a write-ahead log the store does not have.
+        let read_only = sqlite_failure(
+            rusqlite::ffi::SQLITE_READONLY_DIRECTORY,
+            "attempt to write a readonly database",
+        );
+        let message = explain_read_only(read_only, &path).to_string();
+        assert!(
+            message.starts_with(&format!(
+                "cannot write to the store {}, whose folder {folder} is read-only",
+                path.display()
+            )),
+            "{message}"
+        );
+        assert!(message.contains("plan.db-journal) there"), "{message}");
+        assert!(!message.contains("-wal"), "{message}");
+
+        // A write cut short, its journal left beside the store, which SQLite may not play back
+        // into the store, or not remove.
+        let delete = (rusqlite::ffi::SQLITE_IOERR_DELETE, "disk I/O error");
+        let rollback = (
+            rusqlite::ffi::SQLITE_READONLY_ROLLBACK,
+            "attempt to write a readonly database",
+        );
+        assert_eq!(
+            explain_read_only(sqlite_failure(delete.0, delete.1), &path).to_string(),
+            "the store failed",
+            "no journal, nothing to explain"
+        );
+        std::fs::write(dir.path().join("plan.db-journal"), b"journal").unwrap();
+        for (code, words) in [delete, rollback] {
+            for message in [
+                explain_read_only(sqlite_failure(code, words), &path).to_string(),
+                explain_read_only_folder(sqlite_failure(code, words), &path).to_string(),
+            ] {
+                assert!(
+                    message.starts_with(&format!(
+                        "a write to the store {} was cut short, and its journal ({}-journal) \
+                         must be played back into the store and removed before the store can \
+                         be read, which this user may not do: the store or its folder {folder} \
+                         is read-only\nhelp: make them writable",
+                        path.display(),
+                        path.display()
+                    )),
+                    "{message}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -138,7 +138,10 @@ pub fn sync(
         .set_prepared_statement_cache_capacity(write::STATEMENT_CACHE);
     let written = write(store, roots, now, reading);
     let restored = configure(store, super::READING_CACHE_KIB);
-    let report = written?;
+    let report = written.map_err(|e| match e {
+        SyncError::Store(e) => SyncError::Store(super::name_busy(e, &store.path)),
+        invalid => invalid,
+    })?;
     restored?;
     store.finish_creating();
     Ok(report)
