@@ -478,3 +478,85 @@ fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
         "{killed} of {attempt} imports killed, {killed_while_writing} of them while writing to the store"
     );
 }
+
+/// A new store's first import is written with SQLite's rollback journal (docs/store.md, "Versions
+/// and migrations"). Killed part way, it leaves no plan or every plan, never some: the next
+/// reader plays the journal back, and the next import then gives the whole store.
+#[test]
+fn a_first_import_killed_part_way_leaves_no_plan_or_every_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = big_plans_folder(dir.path(), 3);
+    let whole = dir.path().join("whole.db");
+    let started = Instant::now();
+    assert_eq!(
+        output_of(plan(&whole, &plans).arg("import")).status.code(),
+        Some(0)
+    );
+    let import_time = started.elapsed().as_micros() as u64;
+    let history = ["audit.synced_at", "files.synced_at"];
+    let all = contents(&whole, &history);
+    // How many plans a store holds: none before its tables are made.
+    let plans_in = |db: &Path| -> i64 {
+        let conn = Connection::open(db).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        match count("SELECT count(*) FROM sqlite_schema WHERE name = 'plans'") {
+            0 => 0,
+            _ => count("SELECT count(*) FROM plans"),
+        }
+    };
+    assert_eq!(plans_in(&whole), 3);
+
+    // Half the kills land anywhere in the import, half in its last third, where it writes.
+    let mut random = Random(2015);
+    let (mut killed, mut killed_with_journal) = (0, 0);
+    let mut attempt = 0;
+    while killed < KILLS / 2 {
+        attempt += 1;
+        assert!(
+            attempt <= 4 * KILLS,
+            "only {killed} of {attempt} first imports were killed before they finished"
+        );
+        let db = dir.path().join(format!("new-{attempt}")).join("plan.db");
+        let mut child = plan(&db, &plans)
+            .arg("import")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = if attempt % 2 == 0 {
+            random.below(import_time + 1)
+        } else {
+            import_time * 2 / 3 + random.below(import_time / 3 + 1)
+        };
+        std::thread::sleep(Duration::from_micros(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let status = child.wait().unwrap();
+        assert!(!finished || status.success(), "attempt {attempt}: {status}");
+        if !db.exists() {
+            continue;
+        }
+        if db.with_extension("db-journal").exists() {
+            killed_with_journal += 1;
+        }
+        assert_eq!(integrity(&db), "ok", "attempt {attempt}");
+        let found = contents(&db, &history);
+        assert!(
+            found == all || plans_in(&db) == 0,
+            "attempt {attempt}, killed after {delay} µs: the store holds some plans"
+        );
+        assert_eq!(
+            output_of(plan(&db, &plans).arg("import")).status.code(),
+            Some(0),
+            "attempt {attempt}"
+        );
+        assert_eq!(contents(&db, &history), all, "attempt {attempt}");
+    }
+    eprintln!(
+        "{killed} of {attempt} first imports killed, {killed_with_journal} of them leaving a journal"
+    );
+}
