@@ -392,6 +392,26 @@ fn big_plans_folder(dir: &Path, copies: usize) -> PathBuf {
     plans
 }
 
+/// Starts `plan import` on `db`, the `attempt`th, and kills it after `delay` µs unless it has
+/// finished by then, which it must have done successfully. Whether it was killed.
+fn import_killed_after(db: &Path, plans: &Path, delay: u64, attempt: usize) -> bool {
+    let mut child = plan(db, plans)
+        .arg("import")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_micros(delay));
+    let finished = child.try_wait().unwrap().is_some();
+    if !finished {
+        child.kill().unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert!(!finished || status.success(), "attempt {attempt}: {status}");
+    !finished
+}
+
 #[test]
 fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
     let dir = tempfile::tempdir().unwrap();
@@ -438,29 +458,17 @@ fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
         );
         let db = dir.path().join(format!("killed-{attempt}.db"));
         std::fs::copy(&before, &db).unwrap();
-        let mut child = plan(&db, &plans)
-            .arg("import")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         let delay = if attempt % 2 == 0 {
             random.below(commit_at + 1)
         } else {
             commit_at.saturating_sub(step) + random.below(2 * step + 1)
         };
-        std::thread::sleep(Duration::from_micros(delay));
-        let finished = child.try_wait().unwrap().is_some();
-        if !finished {
-            child.kill().unwrap();
+        if import_killed_after(&db, &plans, delay, attempt) {
             killed += 1;
-        }
-        let status = child.wait().unwrap();
-        assert!(!finished || status.success(), "attempt {attempt}: {status}");
-        let log = db.with_extension("db-wal");
-        if !finished && std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
-            killed_while_writing += 1;
+            let log = db.with_extension("db-wal");
+            if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+                killed_while_writing += 1;
+            }
         }
         assert_eq!(integrity(&db), "ok", "attempt {attempt}");
         let found = contents(&db, &history);
@@ -517,26 +525,14 @@ fn a_first_import_killed_part_way_leaves_no_plan_or_every_plan() {
             "only {killed} of {attempt} first imports were killed before they finished"
         );
         let db = dir.path().join(format!("new-{attempt}")).join("plan.db");
-        let mut child = plan(&db, &plans)
-            .arg("import")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         let delay = if attempt % 2 == 0 {
             random.below(import_time + 1)
         } else {
             import_time * 2 / 3 + random.below(import_time / 3 + 1)
         };
-        std::thread::sleep(Duration::from_micros(delay));
-        let finished = child.try_wait().unwrap().is_some();
-        if !finished {
-            child.kill().unwrap();
+        if import_killed_after(&db, &plans, delay, attempt) {
             killed += 1;
         }
-        let status = child.wait().unwrap();
-        assert!(!finished || status.success(), "attempt {attempt}: {status}");
         if !db.exists() {
             continue;
         }
