@@ -30,7 +30,7 @@ impl ToSql for Day {
 /// Rows inserted into one table by one statement per row or, for a table given many rows, one
 /// per `BATCH` rows. SQLite then starts, positions and ends a statement a batch rather than a
 /// row, and keeps its cursor in the table from one row of a batch to the next: over a first
-/// import of 10,200 actions, a tenth fewer instructions on the thread that writes the store. A
+/// import of 10,200 actions, 15% fewer instructions on the thread that writes the store. A
 /// statement of `BATCH` rows costs more to prepare, once a command, than it saves on a few
 /// hundred rows, so a table is batched only from `BATCHED_FROM` rows: a sync of one plan of
 /// the usual size prepares and runs the very statements it did before (docs/performance.md).
