@@ -392,6 +392,16 @@ fn big_plans_folder(dir: &Path, copies: usize) -> PathBuf {
     plans
 }
 
+/// Runs `plan import` on `db`, which must succeed; how long it took, in µs.
+fn timed_import(db: &Path, plans: &Path) -> u64 {
+    let started = Instant::now();
+    assert_eq!(
+        output_of(plan(db, plans).arg("import")).status.code(),
+        Some(0)
+    );
+    started.elapsed().as_micros() as u64
+}
+
 /// Starts `plan import` on `db`, the `attempt`th, and kills it after `delay` µs unless it has
 /// finished by then, which it must have done successfully. Whether it was killed.
 fn import_killed_after(db: &Path, plans: &Path, delay: u64, attempt: usize) -> bool {
@@ -431,12 +441,7 @@ fn an_import_killed_part_way_leaves_the_store_as_before_or_after() {
     }
     let after = dir.path().join("after.db");
     std::fs::copy(&before, &after).unwrap();
-    let started = Instant::now();
-    assert_eq!(
-        output_of(plan(&after, &plans).arg("import")).status.code(),
-        Some(0)
-    );
-    let import_time = started.elapsed().as_micros() as u64;
+    let import_time = timed_import(&after, &plans);
     let history = ["audit.synced_at", "files.synced_at"];
     let (old, new) = (contents(&before, &history), contents(&after, &history));
     assert_ne!(old, new);
@@ -495,12 +500,7 @@ fn a_first_import_killed_part_way_leaves_no_plan_or_every_plan() {
     let dir = tempfile::tempdir().unwrap();
     let plans = big_plans_folder(dir.path(), 3);
     let whole = dir.path().join("whole.db");
-    let started = Instant::now();
-    assert_eq!(
-        output_of(plan(&whole, &plans).arg("import")).status.code(),
-        Some(0)
-    );
-    let import_time = started.elapsed().as_micros() as u64;
+    let import_time = timed_import(&whole, &plans);
     let history = ["audit.synced_at", "files.synced_at"];
     let all = contents(&whole, &history);
     // How many plans a store holds: none before its tables are made.
