@@ -112,7 +112,7 @@ pub fn encode(action: &Action) -> Vec<u8> {
 
 /// Where the action whose facts these are stands on `as_of`; `None` if the bytes are not facts.
 pub fn standing_on(facts: &[u8], as_of: NaiveDate) -> Option<Standing> {
-    standing_from(facts, as_of, &mut Dates::new())
+    standing_from(facts, day(as_of), &mut Dates::new())
 }
 
 /// Day numbers made dates, remembering the last one in each of `DATE_SLOTS` slots, one a day for
@@ -144,7 +144,8 @@ impl Default for Dates {
     }
 }
 
-fn standing_from(facts: &[u8], as_of: NaiveDate, dates: &mut Dates) -> Option<Standing> {
+/// `as_of` is a day number, made once for every action of a question.
+fn standing_from(facts: &[u8], as_of: i32, dates: &mut Dates) -> Option<Standing> {
     // Read as fixed-size pieces, whose fields at fixed places need no bounds checked: every action
     // of a question comes through here.
     let (header, segments) = facts.split_first_chunk::<HEADER_BYTES>()?;
@@ -153,7 +154,6 @@ fn standing_from(facts: &[u8], as_of: NaiveDate, dates: &mut Dates) -> Option<St
         return None;
     }
     // The last segment starting on or before the date; the first starts from the beginning.
-    let as_of = day(as_of);
     let mut chosen = None;
     for segment in segments.chunks_exact(SEGMENT_BYTES) {
         let segment: &[u8; SEGMENT_BYTES] = segment.try_into().ok()?;
@@ -259,6 +259,7 @@ pub fn actions_at<'b>(
     dates: &mut Dates,
     keep: impl Fn(&Standing) -> bool,
 ) -> Option<Vec<ActionOn<'b>>> {
+    let as_of = day(as_of);
     let mut reader = Reader(bytes);
     let count = reader.u32()? as usize;
     let text = std::str::from_utf8(reader.bytes()?).ok()?;
