@@ -32,11 +32,13 @@ pub struct Store {
     creating: bool,
 }
 
-/// The store stayed locked by other commands for longer than `BUSY_TIMEOUT`.
+/// The store stayed locked for longer than `BUSY_TIMEOUT`: by other `plan` commands, or by a
+/// program outside `plan` (`sqlite3`, a database browser) holding a transaction on it, which the
+/// message cannot tell apart.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "the store {} is busy: other plan commands kept it locked for more than {} seconds; \
-     try again when they have finished",
+    "the store {} is busy: other plan commands, or another program using it, kept it locked \
+     for more than {} seconds; try again when they have finished",
     path.display(), BUSY_TIMEOUT.as_secs()
 )]
 pub struct Busy {
@@ -358,8 +360,8 @@ mod tests {
         assert_eq!(
             error.to_string(),
             format!(
-                "the store {} is busy: other plan commands kept it locked for more than 60 seconds; \
-                 try again when they have finished",
+                "the store {} is busy: other plan commands, or another program using it, kept it \
+                 locked for more than 60 seconds; try again when they have finished",
                 path.display()
             )
         );
