@@ -148,7 +148,7 @@ fn record(buf: &mut Vec<u8>, r: &ActionRecord) {
 
 /// A JSON string: as it is when nothing in it needs escaping, else as serde_json escapes it.
 fn string(buf: &mut Vec<u8>, text: &str) {
-    if needs_escape(text.as_bytes()) {
+    if text.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]) {
         // Writing to a Vec cannot fail, nor can serialising a string.
         let _ = serde_json::to_writer(&mut *buf, text);
     } else {
@@ -166,31 +166,6 @@ fn quoted(buf: &mut Vec<u8>, text: &str) {
     buf.push(b'"');
     buf.extend_from_slice(text.as_bytes());
     buf.push(b'"');
-}
-
-/// Whether any of `bytes` is one a JSON string cannot hold as it is (`NEEDS_ESCAPE`). Every
-/// title, id and name of a listing is looked at; eight bytes at a time, the look takes half the
-/// work it took byte by byte.
-fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether a byte of `word` is zero. A high bit survives the subtraction and the mask in a
-    // byte that was zero, and otherwise only above one (where the borrow carried), so the answer
-    // is exact for the word even though the bit found may not be the zero byte's.
-    let any_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
-    // Whether a byte of `word` is below 0x20, by the same reasoning (exact for bounds up to 0x80).
-    let any_control = |word: u64| word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let word = u64::from_ne_bytes(word.try_into().unwrap_or_default());
-        if any_control(word) || any_zero(word ^ (ONES * 0x22)) || any_zero(word ^ (ONES * 0x5c)) {
-            return true;
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .any(|&b| NEEDS_ESCAPE[usize::from(b)])
 }
 
 /// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
@@ -242,28 +217,6 @@ fn date(buf: &mut Vec<u8>, date: Option<chrono::NaiveDate>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every byte value at every place of a text long enough for two words and a remainder, among
-    /// bytes that need no escape and bytes of other characters: the words find exactly what the
-    /// table does.
-    #[test]
-    fn escapes_are_found_wherever_they_fall() {
-        for filler in [b'a', 0x7f, 0xc3, 0x21, 0x5d, 0x23, b' '] {
-            for byte in 0..=255u8 {
-                for at in 0..19 {
-                    let mut text = vec![filler; 19];
-                    text[at] = byte;
-                    let expected = text.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]);
-                    assert_eq!(
-                        needs_escape(&text),
-                        expected,
-                        "byte {byte:#04x} at {at} among {filler:#04x}"
-                    );
-                }
-            }
-        }
-        assert!(!needs_escape(b""));
-    }
     use crate::plan::Status;
     use crate::plan::rules::Rating;
     use crate::report::records::ActionRecord;
