@@ -130,8 +130,7 @@ pub fn open_synced_reading(
             };
             return Err(match error {
                 SyncError::Invalid(files) => {
-                    let created = new_store.as_ref().is_some_and(|n| !n.was_empty_file);
-                    let left_alone = if removed && created {
+                    let left_alone = if removed {
                         "no store was created"
                     } else {
                         "the store was not changed"
@@ -151,25 +150,13 @@ struct NewStore {
     file: PathBuf,
     /// Missing folders above the file, the deepest first.
     folders: Vec<PathBuf>,
-    /// The file was there already, empty (which SQLite takes for an empty database): made by
-    /// hand, or left by a command stopped before it wrote the schema. A failed first sync
-    /// empties it again rather than removing it.
-    was_empty_file: bool,
 }
 
 impl NewStore {
-    /// `Some` when `db` is not there yet, or is an empty file.
+    /// `Some` when `db` is not there yet.
     fn before_opening(db: &std::path::Path) -> Option<Self> {
-        match std::fs::symlink_metadata(db) {
-            Ok(meta) if meta.is_file() && meta.len() == 0 => {
-                return Some(Self {
-                    file: db.to_path_buf(),
-                    folders: Vec::new(),
-                    was_empty_file: true,
-                });
-            }
-            Ok(_) => return None,
-            Err(_) => {}
+        if std::fs::symlink_metadata(db).is_ok() {
+            return None;
         }
         let folders = db
             .ancestors()
@@ -181,32 +168,18 @@ impl NewStore {
         Some(Self {
             file: db.to_path_buf(),
             folders,
-            was_empty_file: false,
         })
     }
 
-    /// Removes the store and the folders made for it, or empties a file that was empty, unless
-    /// another command has meanwhile put plans in it. Says whether it did.
+    /// Removes the store and the folders made for it, unless another command has meanwhile put
+    /// plans in it. Says whether it did.
     fn remove_if_empty(&self, store: Store) -> CliResult<bool> {
         let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
         if !plans.is_empty() {
             return Ok(false);
         }
         drop(store);
-        let beside = if self.was_empty_file {
-            // Emptied, not removed: the file is as it was found, owner and permissions too.
-            let emptied = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&self.file)
-                .and_then(|file| file.set_len(0));
-            if emptied.is_err() {
-                return Ok(false);
-            }
-            &["-wal", "-shm", "-journal"][..]
-        } else {
-            &["", "-wal", "-shm", "-journal"][..]
-        };
-        for suffix in beside {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut path = self.file.as_os_str().to_os_string();
             path.push(suffix);
             let _ = std::fs::remove_file(path);
