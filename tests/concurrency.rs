@@ -374,6 +374,77 @@ fn commands_creating_a_new_store_at_once_create_it_once() {
     }
 }
 
+/// A first import that fails on an invalid plan, run at the same moment as a valid first import
+/// into the same new store, never costs the valid one its plans: the failed one removes the store
+/// only while it holds the write lock and the store still has no tables, and the valid one, if it
+/// was waiting for that lock, finds the file gone and starts again, rather than writing into a
+/// file no path leads to. Both a missing store and an empty store file, with the two started a
+/// few milliseconds apart, one way and the other.
+#[test]
+fn a_failed_first_import_beside_a_valid_one_never_costs_it_its_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good");
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::create_dir_all(&bad).unwrap();
+    for name in ["small.toml", "other.toml"] {
+        std::fs::copy(fixture(&format!("plans/{name}")), good.join(name)).unwrap();
+    }
+    std::fs::write(bad.join("draft.toml"), "[plan]\nid = 1\n").unwrap();
+    let import = |db: &Path, plans: &Path| {
+        plan(db, plans)
+            .arg("import")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let plans_in = |db: &Path| -> Vec<String> {
+        let conn = Connection::open(db).unwrap();
+        conn.prepare("SELECT id FROM plans ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for round in 0..12 {
+        let db = dir.path().join(format!("round-{round}/plan.db"));
+        if round % 2 == 1 {
+            std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+            std::fs::write(&db, "").unwrap();
+        }
+        let delay = Duration::from_millis([0, 3, 10][round / 2 % 3]);
+        let (failing, valid) = if round < 6 {
+            let failing = import(&db, &bad);
+            std::thread::sleep(delay);
+            (failing, import(&db, &good))
+        } else {
+            let valid = import(&db, &good);
+            std::thread::sleep(delay);
+            (import(&db, &bad), valid)
+        };
+        let failing = failing.wait_with_output().unwrap();
+        let valid = valid.wait_with_output().unwrap();
+        let said = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            failing.status.code(),
+            Some(2),
+            "round {round}: {}",
+            said(&failing)
+        );
+        assert_eq!(
+            valid.status.code(),
+            Some(0),
+            "round {round}: {}",
+            said(&valid)
+        );
+        assert_eq!(integrity(&db), "ok", "round {round}");
+        assert_eq!(plans_in(&db), ["other", "small"], "round {round}");
+    }
+}
+
 /// A folder of plans big enough that an import takes a while: copies of the Sunderland plan.
 fn big_plans_folder(dir: &Path, copies: usize) -> PathBuf {
     let plans = dir.join("big");

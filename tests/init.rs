@@ -173,6 +173,56 @@ fn an_invalid_first_plan_creates_no_store_and_is_not_called_plan_check() {
     assert!(!dir.path().join(".plan").exists(), "no store is created");
 }
 
+/// An empty store file (made by hand, or left by a command stopped before it wrote anything) is
+/// an empty store to SQLite. The first sync makes the store's tables in its own transaction, so an
+/// invalid first plan leaves the file as it was found, and the command says so.
+#[cfg(unix)]
+#[test]
+fn an_invalid_first_plan_leaves_an_empty_store_file_as_it_was() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    std::fs::write(dir.path().join("plans/draft.toml"), "[plan]\nid = 1\n").unwrap();
+    std::fs::create_dir(dir.path().join(".plan")).unwrap();
+    let db = dir.path().join(".plan/plan.db");
+    std::fs::write(&db, "").unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = std::fs::metadata(&db).unwrap();
+    for command in ["import", "status"] {
+        let out = in_folder(dir.path(), &[command]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr.ends_with("; the store was not changed\n"),
+            "{command}: {}",
+            out.stderr
+        );
+        let after = std::fs::metadata(&db).unwrap();
+        assert_eq!(after.len(), 0, "{command}: the file is still empty");
+        assert_eq!(after.ino(), before.ino(), "{command}: the same file");
+        assert_eq!(
+            after.mode(),
+            before.mode(),
+            "{command}: its permissions kept"
+        );
+        let mut left: Vec<_> = std::fs::read_dir(dir.path().join(".plan"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["plan.db"], "{command}: nothing is left beside it");
+    }
+
+    // Once the plan is valid, the empty file becomes the store.
+    std::fs::copy(
+        common::fixture("plans/small.toml"),
+        dir.path().join("plans/draft.toml"),
+    )
+    .unwrap();
+    let out = in_folder(dir.path(), &["import"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::metadata(&db).unwrap().len() > 0);
+}
+
 #[test]
 fn init_starts_the_plans_folder_and_then_leaves_it_to_the_plan_there() {
     let dir = tempfile::tempdir().unwrap();

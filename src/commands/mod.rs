@@ -111,38 +111,63 @@ pub fn open_synced_reading(
         return Err(no_such_plans(missing));
     }
     let db = global.db_path();
-    // The store is created only once there is something valid to put in it, so that a mistaken
-    // first run leaves nothing behind: a new store that the first sync fails to fill is removed.
-    let new_store = NewStore::before_opening(&db);
-    if new_store.is_some() {
-        let (found, unreadable) = crate::load::discover(roots);
-        if found.is_empty() && unreadable.is_empty() {
-            return Err(no_plans_in(roots));
+    // Another command creating the same store may remove it, and the folders it made for it, as
+    // this one opens it or waits for it, its own first sync having failed: this one then starts
+    // again, as their creator. Once is enough when one other command failed; a few allow for more.
+    let mut retries = 3;
+    loop {
+        // The store is created only once there is something valid to put in it, so that a
+        // mistaken first run leaves nothing behind: a new store that the first sync fails to fill
+        // is removed.
+        let new_store = NewStore::before_opening(&db);
+        if new_store.is_some() {
+            let (found, unreadable) = crate::load::discover(roots);
+            if found.is_empty() && unreadable.is_empty() {
+                return Err(no_plans_in(roots));
+            }
         }
+        let mut store = match Store::open_for_sync(&db) {
+            Ok(store) => store,
+            Err(_) if retries > 0 && folder_gone(&db) => {
+                retries -= 1;
+                continue;
+            }
+            Err(e) => return Err(CliError::Store(e)),
+        };
+        let error = match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
+            Ok(report) => {
+                store.read_snapshot().map_err(CliError::Store)?;
+                return Ok((store, report));
+            }
+            Err(SyncError::Store(e)) if retries > 0 && e.is::<store::Removed>() => {
+                retries -= 1;
+                continue;
+            }
+            Err(error) => error,
+        };
+        let removed = match &new_store {
+            Some(new_store) => new_store.remove_if_empty(store)?,
+            None => false,
+        };
+        return Err(match error {
+            SyncError::Invalid(files) => {
+                let left_alone = if removed {
+                    "no store was created"
+                } else {
+                    "the store was not changed"
+                };
+                invalid_plans(global, &files, left_alone)?
+            }
+            SyncError::Store(e) => CliError::Store(store::explain_read_only(e, &db)),
+        });
     }
-    let mut store = Store::open(&db).map_err(CliError::Store)?;
-    let report = match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
-        Ok(report) => report,
-        Err(error) => {
-            let removed = match &new_store {
-                Some(new_store) => new_store.remove_if_empty(store)?,
-                None => false,
-            };
-            return Err(match error {
-                SyncError::Invalid(files) => {
-                    let left_alone = if removed {
-                        "no store was created"
-                    } else {
-                        "the store was not changed"
-                    };
-                    invalid_plans(global, &files, left_alone)?
-                }
-                SyncError::Store(e) => CliError::Store(store::explain_read_only(e, &db)),
-            });
-        }
-    };
-    store.read_snapshot().map_err(CliError::Store)?;
-    Ok((store, report))
+}
+
+/// Whether the folder that holds the store `db` is not there (any more).
+fn folder_gone(db: &std::path::Path) -> bool {
+    db.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .is_some_and(|dir| std::fs::symlink_metadata(dir).is_err())
 }
 
 /// A store about to be created by this command: its file and the folders made for it.
@@ -171,19 +196,27 @@ impl NewStore {
         })
     }
 
-    /// Removes the store and the folders made for it, unless another command has meanwhile put
-    /// plans in it. Says whether it did.
-    fn remove_if_empty(&self, store: Store) -> CliResult<bool> {
-        let plans = store::read::plan_summaries(&store.conn).map_err(CliError::Store)?;
-        if !plans.is_empty() {
+    /// Removes the store and the folders made for it, unless another command has meanwhile made
+    /// its tables (a failed first sync rolls back its own). Says whether it did. The file is
+    /// removed under the store's write lock: a command that made the tables first has committed
+    /// them, and one waiting to make them finds the file gone once it has the lock
+    /// (`store::Removed`), rather than writing its plans into a file no path leads to.
+    fn remove_if_empty(&self, mut store: Store) -> CliResult<bool> {
+        let place = store.place();
+        let Ok(tx) = store.write_transaction() else {
+            return Ok(false);
+        };
+        // Still the file this command opened, and still without tables.
+        if !place.is_kept() || !matches!(store::schema::version(&tx), Ok(0)) {
             return Ok(false);
         }
-        drop(store);
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut path = self.file.as_os_str().to_os_string();
             path.push(suffix);
             let _ = std::fs::remove_file(path);
         }
+        drop(tx);
+        drop(store);
         for folder in &self.folders {
             let _ = std::fs::remove_dir(folder);
         }

@@ -30,6 +30,86 @@ pub struct Store {
     /// A store this command created keeps SQLite's rollback journal until its first sync has
     /// committed, and only then goes over to the write-ahead log (`finish_creating`).
     creating: bool,
+    /// The store has no tables yet: opened by `open_for_sync`, its tables are made by its first
+    /// sync, inside the sync's transaction (`sync::write`).
+    pub(crate) unmade: bool,
+    /// The file the store was opened on, to tell whether it is still at `path` (`Place`).
+    opened: Opened,
+}
+
+/// A file's device and inode.
+type FileId = (u64, u64);
+
+/// Which file SQLite opened at a store's path.
+#[derive(Debug, Clone, Copy)]
+enum Opened {
+    /// The file with this device and inode.
+    File(FileId),
+    /// Not known: the path named no file, or another, just before or just after SQLite opened it.
+    Unknown,
+    /// Not looked at: the system has no inodes to compare.
+    Untracked,
+}
+
+impl Opened {
+    /// The file at `path`, looked at before and after `open` opens it.
+    fn around(
+        path: &Path,
+        open: impl FnOnce() -> anyhow::Result<Connection>,
+    ) -> anyhow::Result<(Connection, Self)> {
+        let before = file_id(path);
+        let conn = open()?;
+        let opened = match (before, file_id(path)) {
+            (Some(Some(before)), Some(Some(after))) if before == after => Opened::File(before),
+            (None, None) => Opened::Untracked,
+            _ => Opened::Unknown,
+        };
+        Ok((conn, opened))
+    }
+}
+
+/// The device and inode of the file at `path` (`None` inside when there is none); `None` where
+/// the system has no inodes.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<Option<FileId>> {
+    use std::os::unix::fs::MetadataExt;
+    Some(std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino())))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &Path) -> Option<Option<FileId>> {
+    None
+}
+
+/// Where a store is, and the file it was opened on (`Store::place`).
+pub(crate) struct Place {
+    pub path: PathBuf,
+    opened: Opened,
+}
+
+impl Place {
+    /// Whether the file the store was opened on is still at its path: another command may have
+    /// removed a new, empty store, its own first sync having failed (commands/mod.rs). Not when
+    /// which file was opened is not known; where files have no inodes to compare, taken to be.
+    pub(crate) fn is_kept(&self) -> bool {
+        match self.opened {
+            Opened::File(id) => file_id(&self.path) == Some(Some(id)),
+            Opened::Unknown => false,
+            Opened::Untracked => true,
+        }
+    }
+}
+
+/// Another command removed the store this one had opened, new and empty, after that command's
+/// first sync failed (commands/mod.rs), while this one waited for the store's lock.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the store {} was removed while this command waited for it: another command creating it \
+     failed and removed it again; run this command again",
+    path.display()
+)]
+pub struct Removed {
+    pub path: PathBuf,
 }
 
 /// The store stayed locked for longer than `BUSY_TIMEOUT`: by other `plan` commands, or by a
@@ -49,16 +129,29 @@ impl Store {
     /// Opens the store, creating it (and its folder) on first use and bringing an older schema up
     /// to date. A store from a newer binary is refused before anything is written.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_as(path, false)
+    }
+
+    /// `open`, for a command that syncs it next: a new store's tables are left to the first
+    /// sync, which makes them in its own transaction, so that a first sync that fails (an
+    /// invalid plan) leaves the file as it found it, empty. Until then the store has no tables.
+    pub fn open_for_sync(path: &Path) -> anyhow::Result<Self> {
+        Self::open_as(path, true)
+    }
+
+    fn open_as(path: &Path, tables_by_sync: bool) -> anyhow::Result<Self> {
         create_if_absent(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
-            let reason = match e.sqlite_error_code() {
-                Some(ErrorCode::CannotOpen) => "SQLite cannot open it".to_string(),
-                _ => e.to_string(),
-            };
-            unusable(path, "open", &reason)
+        let (mut conn, opened) = Opened::around(path, || {
+            Connection::open_with_flags(path, flags).map_err(|e| {
+                let reason = match e.sqlite_error_code() {
+                    Some(ErrorCode::CannotOpen) => "SQLite cannot open it".to_string(),
+                    _ => e.to_string(),
+                };
+                unusable(path, "open", &reason)
+            })
         })?;
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file. No memory map: a mapped page
@@ -73,8 +166,9 @@ impl Store {
         let found = schema::known_version(&conn)
             .map_err(|e| explain_read_only_folder(e, path))
             .with_context(context)?;
-        let migrating = found < schema::SCHEMA_VERSION;
         let creating = found == 0;
+        let unmade = creating && tables_by_sync;
+        let migrating = found < schema::SCHEMA_VERSION && !unmade;
         if creating {
             schema::choose_page_size(&conn).with_context(context)?;
         } else {
@@ -94,7 +188,18 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             creating,
+            unmade,
+            opened,
         })
+    }
+
+    /// The store's path and the file it was opened on, to look at while a transaction holds the
+    /// connection.
+    pub(crate) fn place(&self) -> Place {
+        Place {
+            path: self.path.clone(),
+            opened: self.opened,
+        }
     }
 
     /// A new store's first sync is written with SQLite's rollback journal, straight into the
@@ -105,6 +210,7 @@ impl Store {
     /// uses it, and the others wait for its lock, in either mode. Should the switch fail (another
     /// command holds the store at that moment), the next command to open the store makes it.
     pub(crate) fn finish_creating(&mut self) {
+        self.unmade = false;
         if std::mem::take(&mut self.creating) {
             use_write_ahead_log(&self.conn);
             // A read makes the log and its index, which then stay beside the store as for any

@@ -497,11 +497,19 @@ pub fn choose_page_size(conn: &Connection) -> anyhow::Result<()> {
 
 /// Brings the schema up to date in `tx`, a transaction holding the write lock, and commits.
 pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
-    // Look again under the lock: another command may have migrated since `needs_migration` looked,
+    bring_up_to_date(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Brings the schema up to date in `tx`, a transaction holding the write lock, without
+/// committing; says whether there was anything to do.
+pub fn bring_up_to_date(tx: &Transaction) -> anyhow::Result<bool> {
+    // Look again under the lock: another command may have migrated since the store was opened,
     // as when two commands create a new store at once. Only the first creates the schema.
-    let found = known_version(&tx)?;
+    let found = known_version(tx)?;
     if found == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(false);
     }
     if found == 0 {
         tx.execute_batch(CURRENT)
@@ -513,12 +521,11 @@ pub fn migrate(tx: Transaction) -> anyhow::Result<()> {
         }
     }
     if (1..3).contains(&found) {
-        fill_derived(&tx)
+        fill_derived(tx)
             .with_context(|| format!("cannot migrate the store from schema {found}"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    tx.commit()?;
-    Ok(())
+    Ok(true)
 }
 
 /// The facts and search texts of the plans already in a store: each plan is read back as it is

@@ -108,14 +108,17 @@ pub fn sync(
     reading: Reading,
 ) -> Result<SyncReport, SyncError> {
     // A first look without the write lock, so that a command that finds nothing changed neither
-    // waits for another command's sync nor writes anything.
-    let first_look = Survey::take(&store.conn, roots, now, reading)?;
-    if reading != Reading::Rebuild && first_look.finds_nothing_to_write() {
-        return Ok(SyncReport {
-            files: Vec::new(),
-            unchanged: first_look.unchanged + first_look.to_read.len(),
-            rewritten: 0,
-        });
+    // waits for another command's sync nor writes anything. A store without tables yet has
+    // everything to write.
+    if !store.unmade {
+        let first_look = Survey::take(&store.conn, roots, now, reading)?;
+        if reading != Reading::Rebuild && first_look.finds_nothing_to_write() {
+            return Ok(SyncReport {
+                files: Vec::new(),
+                unchanged: first_look.unchanged + first_look.to_read.len(),
+                rewritten: 0,
+            });
+        }
     }
 
     // Changed files are written while later ones are still being parsed. Changes beyond the page
@@ -157,7 +160,29 @@ fn write(
 ) -> Result<SyncReport, SyncError> {
     let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let synced_at = synced_at.as_str();
-    let tx = store.write_transaction()?;
+    let (unmade, place) = (store.unmade, store.place());
+    let gone = |place: super::Place| {
+        let path = place.path;
+        SyncError::Store(super::Removed { path }.into())
+    };
+    // SQLite may find the file gone as it takes the lock (a failed `fstat`).
+    let tx = match store.write_transaction() {
+        Ok(tx) => tx,
+        Err(_) if unmade && !place.is_kept() => return Err(gone(place)),
+        Err(e) => return Err(e.into()),
+    };
+    // A new store's tables are made here, in the sync's transaction, so that a sync that fails
+    // leaves the file as empty as it found it. Another command creating the same store may have
+    // made them meanwhile, or, its own first sync having failed, removed the file while this
+    // one waited for the lock (commands/mod.rs): looked at again under the lock.
+    let made = if unmade {
+        if !place.is_kept() {
+            return Err(gone(place));
+        }
+        super::schema::bring_up_to_date(&tx)?
+    } else {
+        false
+    };
     // Another command may have synced between the first look and the lock: look again.
     let Survey {
         stored,
@@ -172,6 +197,9 @@ fn write(
         rewritten: 0,
     };
     if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
+        if made {
+            tx.commit().context("cannot commit the sync to the store")?;
+        }
         return Ok(report);
     }
     let mut plan_ids = PlanIds::new(&stored, &removed, &to_read);
@@ -233,7 +261,7 @@ fn write(
         // Dropping the transaction rolls it back.
         return Err(SyncError::Invalid(invalid));
     }
-    if report.files.is_empty() && report.rewritten == 0 && touched == 0 {
+    if report.files.is_empty() && report.rewritten == 0 && touched == 0 && !made {
         return Ok(report);
     }
     for key in &confirmed {
