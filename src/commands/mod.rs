@@ -120,6 +120,7 @@ pub fn open_synced_reading(
         // mistaken first run leaves nothing behind: a new store that the first sync fails to fill
         // is removed.
         let new_store = NewStore::before_opening(&db);
+        let folder_there = !folder_gone(&db);
         if new_store.is_some() {
             let (found, unreadable) = crate::load::discover(roots);
             if found.is_empty() && unreadable.is_empty() {
@@ -128,7 +129,7 @@ pub fn open_synced_reading(
         }
         let mut store = match Store::open_for_sync(&db) {
             Ok(store) => store,
-            Err(_) if retries > 0 && folder_gone(&db) => {
+            Err(_) if retries > 0 && folder_there && folder_gone(&db) => {
                 retries -= 1;
                 continue;
             }
@@ -207,7 +208,9 @@ impl NewStore {
             return Ok(false);
         };
         // Still the file this command opened, and still without tables.
-        if !place.is_kept() || !matches!(store::schema::version(&tx), Ok(0)) {
+        let tables: rusqlite::Result<i64> =
+            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
+        if !place.is_kept() || !matches!(tables, Ok(0)) {
             return Ok(false);
         }
         for suffix in ["", "-wal", "-shm", "-journal"] {

@@ -59,6 +59,10 @@ impl Opened {
     ) -> anyhow::Result<(Connection, Self)> {
         let before = file_id(path);
         let conn = open()?;
+        // A file that appeared or changed meanwhile may be another command's, or SQLite's own,
+        // made at the end of a dangling symbolic link: not known, so a new store is taken to
+        // have been removed, and its command starts again (commands/mod.rs), which costs a
+        // second open and nothing else.
         let opened = match (before, file_id(path)) {
             (Some(Some(before)), Some(Some(after))) if before == after => Opened::File(before),
             (None, None) => Opened::Untracked,

@@ -179,7 +179,8 @@ fn write(
         if !place.is_kept() {
             return Err(gone(place));
         }
-        super::schema::bring_up_to_date(&tx)?
+        super::schema::bring_up_to_date(&tx)
+            .with_context(|| format!("the store {} cannot be used", place.path.display()))?
     } else {
         false
     };
