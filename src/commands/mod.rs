@@ -129,7 +129,10 @@ pub fn open_synced_reading(
         }
         let mut store = match Store::open_for_sync(&db) {
             Ok(store) => store,
-            Err(_) if retries > 0 && folder_there && folder_gone(&db) => {
+            Err(e)
+                if retries > 0
+                    && (e.is::<store::Removed>() || folder_there && folder_gone(&db)) =>
+            {
                 retries -= 1;
                 continue;
             }
@@ -203,6 +206,11 @@ impl NewStore {
     /// them, and one waiting to make them finds the file gone once it has the lock
     /// (`store::Removed`), rather than writing its plans into a file no path leads to.
     fn remove_if_empty(&self, mut store: Store) -> CliResult<bool> {
+        // Only when no other command has a store open in its folder, which may be this one
+        // (`store::FolderLock`); the file and folders are then removed before any can.
+        if !store.alone_in_folder() {
+            return Ok(false);
+        }
         let place = store.place();
         let Ok(tx) = store.write_transaction() else {
             return Ok(false);
@@ -213,16 +221,16 @@ impl NewStore {
         if !place.is_kept() || !matches!(tables, Ok(0)) {
             return Ok(false);
         }
-        for suffix in ["", "-wal", "-shm", "-journal"] {
+        for suffix in ["-journal", "-wal", "-shm", ""] {
             let mut path = self.file.as_os_str().to_os_string();
             path.push(suffix);
             let _ = std::fs::remove_file(path);
         }
-        drop(tx);
-        drop(store);
         for folder in &self.folders {
             let _ = std::fs::remove_dir(folder);
         }
+        drop(tx);
+        drop(store);
         Ok(true)
     }
 }

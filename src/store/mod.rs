@@ -35,6 +35,76 @@ pub struct Store {
     pub(crate) unmade: bool,
     /// The file the store was opened on, to tell whether it is still at `path` (`Place`).
     opened: Opened,
+    /// A shared lock on the store's folder, held while the store is open (`FolderLock`).
+    folder_lock: Option<FolderLock>,
+}
+
+/// A shared `flock` on the store's folder, which every command holds while it has a store open
+/// there. A command whose first sync failed removes the store it made only when it can make its
+/// own lock exclusive at once, that is when no other command has a store open in that folder: a
+/// command holding a connection to a removed file would take the journal of a new store made at
+/// the same path for one left over from its own, empty file, play it back into that file and
+/// delete it. A folder lock, not a lock on the store's file: closing any descriptor of the file
+/// would release SQLite's own locks on it, which a lock on the folder leaves alone.
+#[cfg(unix)]
+struct FolderLock(std::fs::File);
+
+#[cfg(unix)]
+impl FolderLock {
+    /// Waits for a shared lock on the folder of the store `path`. `None` when the folder cannot
+    /// be opened or locked (some network file systems): the store is then never removed.
+    /// `Removed` when the folder, or the store's file, was removed while this waited.
+    fn shared(path: &Path) -> anyhow::Result<Option<Self>> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        let folder = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let Ok(dir) = std::fs::File::open(folder) else {
+            return Ok(None);
+        };
+        loop {
+            // SAFETY: flock on a descriptor this function owns.
+            if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_SH) } == 0 {
+                break;
+            }
+            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return Ok(None);
+            }
+        }
+        let held = dir.metadata().map(|m| (m.dev(), m.ino())).ok();
+        if held.is_none()
+            || file_id(folder) != Some(held)
+            || std::fs::symlink_metadata(path).is_err()
+        {
+            return Err(removed(path));
+        }
+        Ok(Some(Self(dir)))
+    }
+
+    /// Whether no other command holds the folder: the shared lock made exclusive, at once.
+    fn alone(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a descriptor this lock owns.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    }
+}
+
+/// Where there is no `flock`, no lock: a failed new store is removed under SQLite's write lock
+/// alone.
+#[cfg(not(unix))]
+struct FolderLock;
+
+#[cfg(not(unix))]
+impl FolderLock {
+    fn shared(_: &Path) -> anyhow::Result<Option<Self>> {
+        Ok(Some(Self))
+    }
+
+    fn alone(&self) -> bool {
+        true
+    }
 }
 
 /// A file's device and inode.
@@ -104,6 +174,13 @@ impl Place {
     }
 }
 
+fn removed(path: &Path) -> anyhow::Error {
+    Removed {
+        path: path.to_path_buf(),
+    }
+    .into()
+}
+
 /// Another command removed the store this one had opened, new and empty, after that command's
 /// first sync failed (commands/mod.rs), while this one waited for the store's lock.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +222,7 @@ impl Store {
 
     fn open_as(path: &Path, tables_by_sync: bool) -> anyhow::Result<Self> {
         create_if_absent(path)?;
+        let folder_lock = FolderLock::shared(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -157,6 +235,17 @@ impl Store {
                 unusable(path, "open", &reason)
             })
         })?;
+        // Nothing is read through a connection to a file another command has removed: SQLite
+        // would take the journal of a new store made at the same path for one left over from its
+        // own empty file, and delete it (`FolderLock`, which keeps it from happening between
+        // commands of this binary).
+        let place = Place {
+            path: path.to_path_buf(),
+            opened,
+        };
+        if !place.is_kept() && tables_by_sync {
+            return Err(removed(path));
+        }
         let context = || format!("the store {} cannot be used", path.display());
         // Per-connection settings: none of them writes to the file. No memory map: a mapped page
         // brings its neighbours, pages of other tables, into the process's memory with it, and a
@@ -194,7 +283,14 @@ impl Store {
             creating,
             unmade,
             opened,
+            folder_lock,
         })
+    }
+
+    /// Whether this command is the only one with a store open in this store's folder; if so,
+    /// no other can open one there until this store is dropped (`FolderLock`).
+    pub(crate) fn alone_in_folder(&self) -> bool {
+        self.folder_lock.as_ref().is_some_and(FolderLock::alone)
     }
 
     /// The store's path and the file it was opened on, to look at while a transaction holds the
@@ -262,12 +358,19 @@ pub(crate) fn set_cache(conn: &Connection, kib: i64) -> rusqlite::Result<()> {
 /// Creates the store's folder and an empty file for it (which SQLite takes for an empty database)
 /// where they are missing, so that a failure is the file system's, in its words: SQLite would
 /// only say "unable to open database file".
+///
+/// A folder that goes missing meanwhile was removed by another command whose first sync failed
+/// (commands/mod.rs): `Removed`, and the command starts again.
 fn create_if_absent(path: &Path) -> anyhow::Result<()> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Ok(());
     }
+    let failed = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => removed(path),
+        _ => unusable(path, "create", &io_reason(&e)),
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| unusable(path, "create", &io_reason(&e)))?;
+        std::fs::create_dir_all(dir).map_err(failed)?;
     }
     match std::fs::OpenOptions::new()
         .write(true)
@@ -275,9 +378,7 @@ fn create_if_absent(path: &Path) -> anyhow::Result<()> {
         .open(path)
     {
         // Another command may have created it meanwhile.
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-            Err(unusable(path, "create", &io_reason(&e)))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(failed(e)),
         _ => Ok(()),
     }
 }
