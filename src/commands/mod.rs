@@ -149,18 +149,18 @@ pub fn open_synced_reading(
             }
             Err(error) => error,
         };
-        let removed = match &new_store {
-            Some(new_store) => new_store.remove_if_empty(store)?,
-            None => false,
+        let left = match &new_store {
+            Some(new_store) => new_store.remove_if_empty(store),
+            None => Left::Unchanged,
         };
         return Err(match error {
             SyncError::Invalid(files) => {
-                let left_alone = if removed {
-                    "no store was created"
-                } else {
-                    "the store was not changed"
+                let left_alone = match left {
+                    Left::Removed => "no store was created".to_string(),
+                    Left::Unchanged => "the store was not changed".to_string(),
+                    Left::Empty => format!("an empty store was left at {}", db.display()),
                 };
-                invalid_plans(global, &files, left_alone)?
+                invalid_plans(global, &files, &left_alone)?
             }
             SyncError::Store(e) => CliError::Store(store::explain_read_only(e, &db)),
         });
@@ -201,25 +201,26 @@ impl NewStore {
     }
 
     /// Removes the store and the folders made for it, unless another command has meanwhile made
-    /// its tables (a failed first sync rolls back its own). Says whether it did. The file is
+    /// its tables (a failed first sync rolls back its own), and says what it left. The file is
     /// removed under the store's write lock: a command that made the tables first has committed
     /// them, and one waiting to make them finds the file gone once it has the lock
     /// (`store::Removed`), rather than writing its plans into a file no path leads to.
-    fn remove_if_empty(&self, mut store: Store) -> CliResult<bool> {
+    fn remove_if_empty(&self, mut store: Store) -> Left {
         // Only when no other command has a store open in its folder, which may be this one
-        // (`store::FolderLock`); the file and folders are then removed before any can.
+        // (`store::FolderLock`); the file and folders are then removed before any can. Else the
+        // store is dropped at once, unread.
         if !store.alone_in_folder() {
-            return Ok(false);
+            return Left::Empty;
         }
         let place = store.place();
         let Ok(tx) = store.write_transaction() else {
-            return Ok(false);
+            return Left::Empty;
         };
         // Still the file this command opened, and still without tables.
         let tables: rusqlite::Result<i64> =
             tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
         if !place.is_kept() || !matches!(tables, Ok(0)) {
-            return Ok(false);
+            return Left::Unchanged;
         }
         for suffix in ["-journal", "-wal", "-shm", ""] {
             let mut path = self.file.as_os_str().to_os_string();
@@ -231,8 +232,18 @@ impl NewStore {
         }
         drop(tx);
         drop(store);
-        Ok(true)
+        Left::Removed
     }
+}
+
+/// What a command whose first sync failed left of the store it made.
+enum Left {
+    /// Nothing: the store and the folders made for it are gone.
+    Removed,
+    /// Another command's store: it made its tables meanwhile.
+    Unchanged,
+    /// The store, empty: another command may have it open, or which has it could not be told.
+    Empty,
 }
 
 /// The paths plans are read from: those given, or `--plans`.

@@ -64,14 +64,26 @@ impl FolderLock {
         let Ok(dir) = std::fs::File::open(folder) else {
             return Ok(None);
         };
+        // Held exclusively only for the moments a failed new store is removed; waited for as
+        // long as SQLite waits for its own locks, in case something else holds it.
+        let started = std::time::Instant::now();
         loop {
             // SAFETY: flock on a descriptor this function owns.
-            if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_SH) } == 0 {
+            if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) } == 0 {
                 break;
             }
-            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return Ok(None);
+            let error = std::io::Error::last_os_error();
+            match error.kind() {
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => {}
+                _ => return Ok(None),
             }
+            if started.elapsed() >= BUSY_TIMEOUT {
+                return Err(Busy {
+                    path: path.to_path_buf(),
+                }
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
         let held = dir.metadata().map(|m| (m.dev(), m.ino())).ok();
         if held.is_none()
@@ -83,7 +95,9 @@ impl FolderLock {
         Ok(Some(Self(dir)))
     }
 
-    /// Whether no other command holds the folder: the shared lock made exclusive, at once.
+    /// Whether no other command holds the folder: the shared lock made exclusive, at once. When
+    /// it cannot be, the shared lock is lost as well (so Linux converts a lock), and the store
+    /// must be dropped without reading it again.
     fn alone(&self) -> bool {
         use std::os::fd::AsRawFd;
         // SAFETY: flock on a descriptor this lock owns.
@@ -181,8 +195,9 @@ fn removed(path: &Path) -> anyhow::Error {
     .into()
 }
 
-/// Another command removed the store this one had opened, new and empty, after that command's
-/// first sync failed (commands/mod.rs), while this one waited for the store's lock.
+/// Another command removed the store this one had opened or was making, new and empty, after
+/// that command's first sync failed (commands/mod.rs): while this one waited for the store's
+/// folder or its lock, or as it made the store's folder or file.
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the store {} was removed while this command waited for it: another command creating it \
@@ -288,7 +303,8 @@ impl Store {
     }
 
     /// Whether this command is the only one with a store open in this store's folder; if so,
-    /// no other can open one there until this store is dropped (`FolderLock`).
+    /// no other can open one there until this store is dropped (`FolderLock`). If not, this
+    /// command no longer holds the folder either, and must drop the store without reading it.
     pub(crate) fn alone_in_folder(&self) -> bool {
         self.folder_lock.as_ref().is_some_and(FolderLock::alone)
     }
