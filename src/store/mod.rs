@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod ids;
 pub mod issued;
+mod place;
 pub mod read;
 pub mod schema;
 pub mod sync;
@@ -11,6 +12,9 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use place::{FolderLock, Opened, removed};
+pub(crate) use place::{Place, Removed};
 
 use crate::load::file::io_reason;
 use anyhow::Context;
@@ -37,175 +41,6 @@ pub struct Store {
     opened: Opened,
     /// A shared lock on the store's folder, held while the store is open (`FolderLock`).
     folder_lock: Option<FolderLock>,
-}
-
-/// A shared `flock` on the store's folder, which every command holds while it has a store open
-/// there. A command whose first sync failed removes the store it made only when it can make its
-/// own lock exclusive at once, that is when no other command has a store open in that folder: a
-/// command holding a connection to a removed file would take the journal of a new store made at
-/// the same path for one left over from its own, empty file, play it back into that file and
-/// delete it. A folder lock, not a lock on the store's file: closing any descriptor of the file
-/// would release SQLite's own locks on it, which a lock on the folder leaves alone.
-#[cfg(unix)]
-struct FolderLock(std::fs::File);
-
-#[cfg(unix)]
-impl FolderLock {
-    /// Waits for a shared lock on the folder of the store `path`. `None` when the folder cannot
-    /// be opened or locked (some network file systems): the store is then never removed.
-    /// `Removed` when the folder, or the store's file, was removed while this waited.
-    fn shared(path: &Path) -> anyhow::Result<Option<Self>> {
-        use std::os::fd::AsRawFd;
-        use std::os::unix::fs::MetadataExt;
-        let folder = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let Ok(dir) = std::fs::File::open(folder) else {
-            return Ok(None);
-        };
-        // Held exclusively only for the moments a failed new store is removed; waited for as
-        // long as SQLite waits for its own locks, in case something else holds it.
-        let started = std::time::Instant::now();
-        loop {
-            // SAFETY: flock on a descriptor this function owns.
-            if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) } == 0 {
-                break;
-            }
-            let error = std::io::Error::last_os_error();
-            match error.kind() {
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => {}
-                _ => return Ok(None),
-            }
-            if started.elapsed() >= BUSY_TIMEOUT {
-                return Err(Busy {
-                    path: path.to_path_buf(),
-                }
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let held = dir.metadata().map(|m| (m.dev(), m.ino())).ok();
-        if held.is_none()
-            || file_id(folder) != Some(held)
-            || std::fs::symlink_metadata(path).is_err()
-        {
-            return Err(removed(path));
-        }
-        Ok(Some(Self(dir)))
-    }
-
-    /// Whether no other command holds the folder: the shared lock made exclusive, at once. When
-    /// it cannot be, the shared lock is lost as well (so Linux converts a lock), and the store
-    /// must be dropped without reading it again.
-    fn alone(&self) -> bool {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a descriptor this lock owns.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
-    }
-}
-
-/// Where there is no `flock`, no lock: a failed new store is removed under SQLite's write lock
-/// alone.
-#[cfg(not(unix))]
-struct FolderLock;
-
-#[cfg(not(unix))]
-impl FolderLock {
-    fn shared(_: &Path) -> anyhow::Result<Option<Self>> {
-        Ok(Some(Self))
-    }
-
-    fn alone(&self) -> bool {
-        true
-    }
-}
-
-/// A file's device and inode.
-type FileId = (u64, u64);
-
-/// Which file SQLite opened at a store's path.
-#[derive(Debug, Clone, Copy)]
-enum Opened {
-    /// The file with this device and inode.
-    File(FileId),
-    /// Not known: the path named no file, or another, just before or just after SQLite opened it.
-    Unknown,
-    /// Not looked at: the system has no inodes to compare.
-    Untracked,
-}
-
-impl Opened {
-    /// The file at `path`, looked at before and after `open` opens it.
-    fn around(
-        path: &Path,
-        open: impl FnOnce() -> anyhow::Result<Connection>,
-    ) -> anyhow::Result<(Connection, Self)> {
-        let before = file_id(path);
-        let conn = open()?;
-        // A file that appeared or changed meanwhile may be another command's, or SQLite's own,
-        // made at the end of a dangling symbolic link: not known, so a new store is taken to
-        // have been removed, and its command starts again (commands/mod.rs), which costs a
-        // second open and nothing else.
-        let opened = match (before, file_id(path)) {
-            (Some(Some(before)), Some(Some(after))) if before == after => Opened::File(before),
-            (None, None) => Opened::Untracked,
-            _ => Opened::Unknown,
-        };
-        Ok((conn, opened))
-    }
-}
-
-/// The device and inode of the file at `path` (`None` inside when there is none); `None` where
-/// the system has no inodes.
-#[cfg(unix)]
-fn file_id(path: &Path) -> Option<Option<FileId>> {
-    use std::os::unix::fs::MetadataExt;
-    Some(std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino())))
-}
-
-#[cfg(not(unix))]
-fn file_id(_: &Path) -> Option<Option<FileId>> {
-    None
-}
-
-/// Where a store is, and the file it was opened on (`Store::place`).
-pub(crate) struct Place {
-    pub path: PathBuf,
-    opened: Opened,
-}
-
-impl Place {
-    /// Whether the file the store was opened on is still at its path: another command may have
-    /// removed a new, empty store, its own first sync having failed (commands/mod.rs). Not when
-    /// which file was opened is not known; where files have no inodes to compare, taken to be.
-    pub(crate) fn is_kept(&self) -> bool {
-        match self.opened {
-            Opened::File(id) => file_id(&self.path) == Some(Some(id)),
-            Opened::Unknown => false,
-            Opened::Untracked => true,
-        }
-    }
-}
-
-fn removed(path: &Path) -> anyhow::Error {
-    Removed {
-        path: path.to_path_buf(),
-    }
-    .into()
-}
-
-/// Another command removed the store this one had opened or was making, new and empty, after
-/// that command's first sync failed (commands/mod.rs): while this one waited for the store's
-/// folder or its lock, or as it made the store's folder or file.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "the store {} was removed while this command waited for it: another command creating it \
-     failed and removed it again; run this command again",
-    path.display()
-)]
-pub struct Removed {
-    pub path: PathBuf,
 }
 
 /// The store stayed locked for longer than `BUSY_TIMEOUT`: by other `plan` commands, or by a
