@@ -212,6 +212,18 @@ fn an_invalid_first_plan_leaves_an_empty_store_file_as_it_was() {
         assert_eq!(left, ["plan.db"], "{command}: nothing is left beside it");
     }
 
+    // Nor does a plans folder with no plan files change it.
+    std::fs::remove_file(dir.path().join("plans/draft.toml")).unwrap();
+    let out = in_folder(dir.path(), &["status"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: no plan files (*.toml) in `plans`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "still empty");
+
     // Once the plan is valid, the empty file becomes the store.
     std::fs::copy(
         common::fixture("plans/small.toml"),

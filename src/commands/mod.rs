@@ -121,7 +121,9 @@ pub fn open_synced_reading(
         // is removed.
         let new_store = NewStore::before_opening(&db);
         let folder_there = !folder_gone(&db);
-        if new_store.is_some() {
+        // An empty file is an empty store, which a sync with nothing to read would give tables.
+        let empty = std::fs::metadata(&db).is_ok_and(|m| m.is_file() && m.len() == 0);
+        if new_store.is_some() || empty {
             let (found, unreadable) = crate::load::discover(roots);
             if found.is_empty() && unreadable.is_empty() {
                 return Err(no_plans_in(roots));
