@@ -33,7 +33,7 @@ use crate::plan::Plan;
 use crate::render::Stream;
 use crate::store::read::PlansForRules;
 use crate::store::sync::{Reading, SyncError, SyncReport};
-use crate::store::{self, Store};
+use crate::store::{self, Left, Store};
 
 /// How a command that did not fail ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,8 +119,7 @@ pub fn open_synced_reading(
         // The store is created only once there is something valid to put in it, so that a
         // mistaken first run leaves nothing behind: a new store that the first sync fails to fill
         // is removed.
-        let new_store = NewStore::before_opening(&db);
-        let folder_there = !folder_gone(&db);
+        let new_store = folders_for_new_store(&db);
         // An empty file is an empty store, which a sync with nothing to read would give tables.
         let empty = std::fs::metadata(&db).is_ok_and(|m| m.is_file() && m.len() == 0);
         if new_store.is_some() || empty {
@@ -131,10 +130,7 @@ pub fn open_synced_reading(
         }
         let mut store = match Store::open_for_sync(&db) {
             Ok(store) => store,
-            Err(e)
-                if retries > 0
-                    && (e.is::<store::Removed>() || folder_there && folder_gone(&db)) =>
-            {
+            Err(e) if retries > 0 && e.is::<store::Removed>() => {
                 retries -= 1;
                 continue;
             }
@@ -152,7 +148,7 @@ pub fn open_synced_reading(
             Err(error) => error,
         };
         let left = match &new_store {
-            Some(new_store) => new_store.remove_if_empty(store),
+            Some(folders) => store.remove_new(folders),
             None => Left::Unchanged,
         };
         return Err(match error {
@@ -169,83 +165,21 @@ pub fn open_synced_reading(
     }
 }
 
-/// Whether the folder that holds the store `db` is not there (any more).
-fn folder_gone(db: &std::path::Path) -> bool {
-    db.parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .is_some_and(|dir| std::fs::symlink_metadata(dir).is_err())
-}
-
-/// A store about to be created by this command: its file and the folders made for it.
-struct NewStore {
-    file: PathBuf,
-    /// Missing folders above the file, the deepest first.
-    folders: Vec<PathBuf>,
-}
-
-impl NewStore {
-    /// `Some` when `db` is not there yet.
-    fn before_opening(db: &std::path::Path) -> Option<Self> {
-        if std::fs::symlink_metadata(db).is_ok() {
-            return None;
-        }
-        let folders = db
-            .ancestors()
-            .skip(1)
-            .filter(|f| !f.as_os_str().is_empty())
-            .take_while(|f| std::fs::symlink_metadata(f).is_err())
-            .map(PathBuf::from)
-            .collect();
-        Some(Self {
-            file: db.to_path_buf(),
-            folders,
-        })
+/// The folders a store about to be created by this command needs, the deepest first: `Some`
+/// when the store is not there yet, so that a first sync that fails can remove the store and them
+/// (`Store::remove_new`).
+fn folders_for_new_store(db: &std::path::Path) -> Option<Vec<PathBuf>> {
+    if std::fs::symlink_metadata(db).is_ok() {
+        return None;
     }
-
-    /// Removes the store and the folders made for it, unless another command has meanwhile made
-    /// its tables (a failed first sync rolls back its own), and says what it left. The file is
-    /// removed under the store's write lock: a command that made the tables first has committed
-    /// them, and one waiting to make them finds the file gone once it has the lock
-    /// (`store::Removed`), rather than writing its plans into a file no path leads to.
-    fn remove_if_empty(&self, mut store: Store) -> Left {
-        // Only when no other command has a store open in its folder, which may be this one
-        // (`store::FolderLock`); the file and folders are then removed before any can. Else the
-        // store is dropped at once, unread.
-        if !store.alone_in_folder() {
-            return Left::Empty;
-        }
-        let place = store.place();
-        let Ok(tx) = store.write_transaction() else {
-            return Left::Empty;
-        };
-        // Still the file this command opened, and still without tables.
-        let tables: rusqlite::Result<i64> =
-            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
-        if !place.is_kept() || !matches!(tables, Ok(0)) {
-            return Left::Unchanged;
-        }
-        for suffix in ["-journal", "-wal", "-shm", ""] {
-            let mut path = self.file.as_os_str().to_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
-        }
-        for folder in &self.folders {
-            let _ = std::fs::remove_dir(folder);
-        }
-        drop(tx);
-        drop(store);
-        Left::Removed
-    }
-}
-
-/// What a command whose first sync failed left of the store it made.
-enum Left {
-    /// Nothing: the store and the folders made for it are gone.
-    Removed,
-    /// Another command's store: it made its tables meanwhile.
-    Unchanged,
-    /// The store, empty: another command may have it open, or which has it could not be told.
-    Empty,
+    let folders = db
+        .ancestors()
+        .skip(1)
+        .filter(|f| !f.as_os_str().is_empty())
+        .take_while(|f| std::fs::symlink_metadata(f).is_err())
+        .map(PathBuf::from)
+        .collect();
+    Some(folders)
 }
 
 /// The paths plans are read from: those given, or `--plans`.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use place::{FolderLock, Opened, removed};
-pub(crate) use place::{Place, Removed};
+pub(crate) use place::{Left, Place, Removed};
 
 use crate::load::file::io_reason;
 use anyhow::Context;
@@ -137,13 +137,6 @@ impl Store {
         })
     }
 
-    /// Whether this command is the only one with a store open in this store's folder; if so,
-    /// no other can open one there until this store is dropped (`FolderLock`). If not, this
-    /// command no longer holds the folder either, and must drop the store without reading it.
-    pub(crate) fn alone_in_folder(&self) -> bool {
-        self.folder_lock.as_ref().is_some_and(FolderLock::alone)
-    }
-
     /// The store's path and the file it was opened on, to look at while a transaction holds the
     /// connection.
     pub(crate) fn place(&self) -> Place {
@@ -211,7 +204,7 @@ pub(crate) fn set_cache(conn: &Connection, kib: i64) -> rusqlite::Result<()> {
 /// only say "unable to open database file".
 ///
 /// A folder that goes missing meanwhile was removed by another command whose first sync failed
-/// (commands/mod.rs): `Removed`, and the command starts again.
+/// (`Store::remove_new`): `Removed`, and the command starts again.
 fn create_if_absent(path: &Path) -> anyhow::Result<()> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Ok(());

@@ -1,6 +1,6 @@
 //! Which file a store is, and who else has it open: what lets a command whose first sync failed
 //! remove the new store it made without pulling it from under another command creating the same
-//! store at the same moment (commands/mod.rs, docs/store.md "Where it lives").
+//! store at the same moment (`Store::remove_new` below, docs/store.md "Where it lives").
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,8 +31,11 @@ impl FolderLock {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let Ok(dir) = std::fs::File::open(folder) else {
-            return Ok(None);
+        let dir = match std::fs::File::open(folder) {
+            Ok(dir) => dir,
+            // Made a moment ago (`create_if_absent`): another command removed it.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(removed(path)),
+            Err(_) => return Ok(None),
         };
         // Held exclusively only for the moments a failed new store is removed; waited for as
         // long as SQLite waits for its own locks, in case something else holds it.
@@ -147,7 +150,7 @@ pub(crate) struct Place {
 
 impl Place {
     /// Whether the file the store was opened on is still at its path: another command may have
-    /// removed a new, empty store, its own first sync having failed (commands/mod.rs). Not when
+    /// removed a new, empty store, its own first sync having failed (`Store::remove_new`). Not when
     /// which file was opened is not known; where files have no inodes to compare, taken to be.
     pub(crate) fn is_kept(&self) -> bool {
         match self.opened {
@@ -155,6 +158,52 @@ impl Place {
             Opened::Unknown => false,
             Opened::Untracked => true,
         }
+    }
+}
+
+/// What a command whose first sync failed left of the new store it made (`Store::remove_new`).
+pub(crate) enum Left {
+    /// Nothing: the store and the folders made for it are gone.
+    Removed,
+    /// Another command's store: it made its tables meanwhile.
+    Unchanged,
+    /// The store, empty: another command may have it open, or which has it could not be told.
+    Empty,
+}
+
+impl super::Store {
+    /// Removes this store, which this command made and whose first sync failed, with its journal
+    /// and log and the `folders` made for it (the deepest first), unless another command has
+    /// meanwhile made its tables (a failed first sync rolls back its own); says what it left.
+    ///
+    /// Only when no other command has a store open in its folder (`FolderLock`), which may be this
+    /// one: the file and folders are then removed before any can open it. Else the store is
+    /// dropped at once, unread, the failed attempt having lost the shared lock too. The file is
+    /// removed under the store's write lock, the file itself last: until it goes, its path leads
+    /// every other command to this file, so the journal and log of that name are its own.
+    pub(crate) fn remove_new(mut self, folders: &[PathBuf]) -> Left {
+        if !self.folder_lock.as_ref().is_some_and(FolderLock::alone) {
+            return Left::Empty;
+        }
+        let place = self.place();
+        let Ok(tx) = self.write_transaction() else {
+            return Left::Empty;
+        };
+        // Still the file this command opened, and still without tables.
+        let tables: rusqlite::Result<i64> =
+            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
+        if !place.is_kept() || !matches!(tables, Ok(0)) {
+            return Left::Unchanged;
+        }
+        for suffix in ["-journal", "-wal", "-shm", ""] {
+            let mut path = place.path.as_os_str().to_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+        for folder in folders {
+            let _ = std::fs::remove_dir(folder);
+        }
+        Left::Removed
     }
 }
 
@@ -166,7 +215,7 @@ pub(super) fn removed(path: &Path) -> anyhow::Error {
 }
 
 /// Another command removed the store this one had opened or was making, new and empty, after
-/// that command's first sync failed (commands/mod.rs): while this one waited for the store's
+/// that command's first sync failed (`Store::remove_new`): while this one waited for the store's
 /// folder or its lock, or as it made the store's folder or file.
 #[derive(Debug, thiserror::Error)]
 #[error(

@@ -125,7 +125,7 @@ pub fn sync(
     // cache spill into the write-ahead log, which only the commit makes part of the store: an
     // invalid file found late rolls back without the database file ever having been written (a
     // new store's first sync, written with a rollback journal, spills into the database file, and
-    // a store that a failed first sync leaves empty is removed: commands/mod.rs). The
+    // a store that a failed first sync leaves empty is removed: `Store::remove_new`). The
     // cache is raised from the 256 KiB a question uses (store/mod.rs) so that a sync of a few
     // plans spills nothing, and kept well under the size of a national store so that a first
     // import stays in bounded memory: 16 MiB rather than 32 saves as much in the national first
@@ -161,24 +161,18 @@ fn write(
     let synced_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let synced_at = synced_at.as_str();
     let (unmade, place) = (store.unmade, store.place());
-    let gone = |place: super::Place| {
-        let path = place.path;
-        SyncError::Store(super::Removed { path }.into())
-    };
-    // SQLite may find the file gone as it takes the lock (a failed `fstat`).
-    let tx = match store.write_transaction() {
-        Ok(tx) => tx,
-        Err(_) if unmade && !place.is_kept() => return Err(gone(place)),
-        Err(e) => return Err(e.into()),
-    };
+    let began = store.write_transaction();
     // A new store's tables are made here, in the sync's transaction, so that a sync that fails
     // leaves the file as empty as it found it. Another command creating the same store may have
     // made them meanwhile, or, its own first sync having failed, removed the file while this
-    // one waited for the lock (commands/mod.rs): looked at again under the lock.
+    // one waited for the lock (`Store::remove_new`), which SQLite may have failed on (a failed
+    // `fstat`): looked at again once the lock is taken or refused.
+    if unmade && !place.is_kept() {
+        let path = place.path;
+        return Err(SyncError::Store(super::Removed { path }.into()));
+    }
+    let tx = began?;
     let made = if unmade {
-        if !place.is_kept() {
-            return Err(gone(place));
-        }
         super::schema::bring_up_to_date(&tx)
             .with_context(|| format!("the store {} cannot be used", place.path.display()))?
     } else {
