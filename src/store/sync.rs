@@ -548,7 +548,6 @@ fn record(
         let mut rows = write::Rows::new(
             tx,
             "INSERT INTO audit_changes (audit_id, position, subject, change, field, old, new) VALUES ",
-            7,
             changes.len(),
         );
         for (i, c) in changes.iter().enumerate() {

@@ -48,6 +48,15 @@ pub(super) struct Rows<'t> {
     single: Option<CachedStatement<'t>>,
 }
 
+/// How many columns `insert` names, between its first parentheses.
+fn columns(insert: &str) -> usize {
+    let names = insert
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or("", |(names, _)| names);
+    names.matches(',').count() + 1
+}
+
 /// The rows of a batch.
 const BATCH: usize = 32;
 
@@ -59,18 +68,13 @@ const BATCHED_FROM: usize = 256;
 pub const STATEMENT_CACHE: usize = 64;
 
 impl<'t> Rows<'t> {
-    /// Rows for `insert` (`INSERT INTO table (columns) VALUES `), `width` values each, of which
-    /// exactly `count` will be pushed.
-    pub(super) fn new(
-        tx: &'t Transaction<'t>,
-        insert: &'static str,
-        width: usize,
-        count: usize,
-    ) -> Self {
+    /// Rows for `insert` (`INSERT INTO table (columns) VALUES `), a value for each of its columns,
+    /// of which exactly `count` will be pushed.
+    pub(super) fn new(tx: &'t Transaction<'t>, insert: &'static str, count: usize) -> Self {
         Self {
             tx,
             insert,
-            width,
+            width: columns(insert),
             left: count,
             batched: count >= BATCHED_FROM,
             batch: None,
@@ -197,7 +201,6 @@ pub fn insert_plan(
     let mut owners = Rows::new(
         tx,
         "INSERT INTO owners (plan_id, id, position, name, role) VALUES ",
-        5,
         p.owners.len(),
     );
     for (i, o) in p.owners.iter().enumerate() {
@@ -207,7 +210,6 @@ pub fn insert_plan(
     let mut priorities = Rows::new(
         tx,
         "INSERT INTO priorities (plan_id, id, position, title, area, recommendation) VALUES ",
-        6,
         p.priorities.len(),
     );
     for (i, pr) in p.priorities.iter().enumerate() {
@@ -220,7 +222,6 @@ pub fn insert_plan(
     let mut milestones = Rows::new(
         tx,
         "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES ",
-        5,
         p.milestones.len(),
     );
     for (i, m) in p.milestones.iter().enumerate() {
@@ -235,13 +236,11 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let mut action = Rows::new(
         tx,
         "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line) VALUES ",
-        10,
         actions.len(),
     );
     let mut links = Rows::new(
         tx,
         "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES ",
-        5,
         actions
             .iter()
             .map(|a| a.depends_on.len() + a.measures.len())
@@ -250,14 +249,12 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let mut updates = Rows::new(
         tx,
         "INSERT INTO updates (plan_id, action_id, position, date, status, rag, note, due, line) VALUES ",
-        9,
         actions.iter().map(|a| a.updates.len()).sum(),
     );
     let mut evidence = Rows::new(
         tx,
         "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on,
              rejected_by, rejected_on, reason) VALUES ",
-        11,
         actions.iter().map(|a| a.evidence.len()).sum(),
     );
     for (i, a) in actions.iter().enumerate() {
@@ -338,19 +335,16 @@ fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let mut measure = Rows::new(
         tx,
         "INSERT INTO measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance) VALUES ",
-        9,
         measures.len(),
     );
     let mut benchmarks = Rows::new(
         tx,
         "INSERT INTO benchmarks (plan_id, measure_id, position, name, value) VALUES ",
-        5,
         measures.iter().map(|m| m.benchmarks.len()).sum(),
     );
     let mut readings = Rows::new(
         tx,
         "INSERT INTO readings (plan_id, measure_id, position, date, value) VALUES ",
-        5,
         measures.iter().map(|m| m.readings.len()).sum(),
     );
     // In the order of the tables' keys, where a batch writes its rows one after the other.
@@ -384,13 +378,23 @@ fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_insert_has_a_value_for_each_column_it_names() {
+        assert_eq!(columns("INSERT INTO t (n) VALUES "), 1);
+        assert_eq!(columns("INSERT INTO t (n, s) VALUES "), 2);
+        assert_eq!(
+            columns("INSERT INTO t (a, b,\n             c, d) VALUES "),
+            4
+        );
+    }
+
     /// The rows of `count` pushes into a table of two columns, as the table holds them.
     fn written(count: usize) -> Vec<(i64, String)> {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT NOT NULL)")
             .unwrap();
         let tx = conn.transaction().unwrap();
-        let mut rows = Rows::new(&tx, "INSERT INTO t (n, s) VALUES ", 2, count);
+        let mut rows = Rows::new(&tx, "INSERT INTO t (n, s) VALUES ", count);
         for n in 0..count {
             rows.push(params![n, format!("row {n}")]).unwrap();
         }
@@ -429,17 +433,17 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let insert = "INSERT INTO t (n, s) VALUES ";
         // Fewer: the rows of a batch not yet complete would never be written.
-        let mut fewer = Rows::new(&tx, insert, 2, BATCHED_FROM);
+        let mut fewer = Rows::new(&tx, insert, BATCHED_FROM);
         for n in 0..BATCHED_FROM - 1 {
             fewer.push(params![n, "x"]).unwrap();
         }
         assert!(fewer.finish().is_err());
         // More.
-        let mut more = Rows::new(&tx, insert, 2, 1);
+        let mut more = Rows::new(&tx, insert, 1);
         more.push(params![1, "x"]).unwrap();
         assert!(more.push(params![2, "x"]).is_err());
         // A row of the wrong width.
-        let mut wrong = Rows::new(&tx, insert, 2, 1);
+        let mut wrong = Rows::new(&tx, insert, 1);
         assert!(wrong.push(params![1]).is_err());
     }
 }
