@@ -57,17 +57,20 @@ pub struct Busy {
 }
 
 impl Store {
-    /// Opens the store, creating it (and its folder) on first use and bringing an older schema up
-    /// to date. A store from a newer binary is refused before anything is written.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
-        Self::open_as(path, false)
-    }
-
-    /// `open`, for a command that syncs it next: a new store's tables are left to the first
-    /// sync, which makes them in its own transaction, so that a first sync that fails (an
-    /// invalid plan) leaves the file as it found it, empty. Until then the store has no tables.
+    /// Opens the store for a command that syncs it next, creating it (and its folder) on first
+    /// use and bringing an older schema up to date. A store from a newer binary is refused before
+    /// anything is written. A new store's tables are left to the first sync, which makes them in
+    /// its own transaction, so that a first sync that fails (an invalid plan) leaves the file as
+    /// it found it, empty. Until then the store has no tables.
     pub fn open_for_sync(path: &Path) -> anyhow::Result<Self> {
         Self::open_as(path, true)
+    }
+
+    /// `open_for_sync`, but a new store is given its tables at once: for tests that write to a
+    /// store or read it before any sync.
+    #[cfg(test)]
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_as(path, false)
     }
 
     fn open_as(path: &Path, tables_by_sync: bool) -> anyhow::Result<Self> {
