@@ -232,7 +232,10 @@ fn measure() -> impl Strategy<Value = MeasureSpec> {
         proptest::collection::vec((date(), number()), 0..4),
     )
         .prop_map(
-            |((title, unit, baseline, target, direction), tolerance, benchmarks, readings)| {
+            |((title, unit, baseline, target, direction), tolerance, benchmarks, mut readings)| {
+                // A measure has one reading a date: a second is an error in a plan file.
+                let mut dates = std::collections::HashSet::new();
+                readings.retain(|(date, _)| dates.insert(*date));
                 MeasureSpec {
                     title,
                     unit,
