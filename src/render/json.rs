@@ -33,13 +33,17 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
     buf.extend_from_slice(b",\n  \"as_of\": ");
     date(&mut buf, Some(listing.as_of));
     buf.extend_from_slice(b",\n  \"actions\": [");
+    if !listing.actions.is_empty() {
+        buf.push(b'\n');
+    }
     let mut other: Vec<u8> = Vec::new();
-    let mut first = true;
+    let batches = listing.actions.chunks(2 * BATCH);
+    let last_batch = batches.len().saturating_sub(1);
     // Batch by batch, so that a listing of the whole store is not held in memory; with two cores
     // the second half of each batch is written by another thread meanwhile. This thread passes
     // its records on a few at a time, from a buffer small enough to stay in the processor's cache
     // rather than one the size of its half, whose every page was new memory to the process.
-    for batch in listing.actions.chunks(2 * BATCH) {
+    for (b, batch) in batches.enumerate() {
         // The cores are counted only for a batch worth splitting: the count reads the process's
         // control-group files, a tenth of a millisecond.
         let (mine, theirs) = if batch.len() > BATCH && crate::cores() > 1 {
@@ -52,12 +56,17 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
         other = std::thread::scope(|scope| {
             let helper = (!theirs.is_empty()).then(|| {
                 scope.spawn(move || {
-                    records(&mut theirs_buf, theirs, false);
+                    records(&mut theirs_buf, theirs);
                     theirs_buf
                 })
             });
-            for (i, piece) in mine.chunks(PIECE).enumerate() {
-                records(&mut buf, piece, first && i == 0);
+            let pieces = mine.chunks(PIECE);
+            let last_piece = pieces.len() - 1;
+            for (i, piece) in pieces.enumerate() {
+                records(&mut buf, piece);
+                if b == last_batch && i == last_piece && theirs.is_empty() {
+                    end_listing(&mut buf);
+                }
                 out.write_all(&buf)?;
                 buf.clear();
             }
@@ -68,13 +77,16 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
                 None => Vec::new(),
             })
         })?;
+        if b == last_batch && !other.is_empty() {
+            end_listing(&mut other);
+        }
         out.write_all(&other)?;
-        first = false;
     }
-    if !listing.actions.is_empty() {
-        buf.extend_from_slice(b"\n  ");
-    }
-    buf.extend_from_slice(b"]\n}\n");
+    buf.extend_from_slice(if listing.actions.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"  ]\n}\n"
+    });
     out.write_all(&buf)?;
     out.flush()
 }
@@ -86,16 +98,22 @@ const PIECE: usize = 64;
 /// passing it on.
 const BATCH: usize = 2048;
 
-/// The listing's records, each after a comma unless it is the listing's first.
-fn records(buf: &mut Vec<u8>, records: &[&ActionRecord], first: bool) {
-    for (i, r) in records.iter().enumerate() {
-        buf.extend_from_slice(if first && i == 0 {
-            b"\n    {"
-        } else {
-            b",\n    {"
-        });
+/// The listing's records, each followed by a comma and a new line. Every piece passed on ends a
+/// line, so that standard output, which is line-buffered, writes it whole in one call rather than
+/// keeping back what follows its last new line for the next.
+fn records(buf: &mut Vec<u8>, records: &[&ActionRecord]) {
+    for r in records {
+        buf.extend_from_slice(b"    {");
         record(buf, r);
+        buf.extend_from_slice(b",\n");
     }
+}
+
+/// The listing's last record is followed by a new line only.
+fn end_listing(buf: &mut Vec<u8>) {
+    debug_assert!(buf.ends_with(b",\n"));
+    buf.truncate(buf.len() - 2);
+    buf.push(b'\n');
 }
 
 /// One record's fields and its closing brace.
