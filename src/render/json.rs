@@ -36,51 +36,19 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
     if !listing.actions.is_empty() {
         buf.push(b'\n');
     }
-    let mut other: Vec<u8> = Vec::new();
-    let batches = listing.actions.chunks(2 * BATCH);
-    let last_batch = batches.len().saturating_sub(1);
-    // Batch by batch, so that a listing of the whole store is not held in memory; with two cores
-    // the second half of each batch is written by another thread meanwhile. This thread passes
-    // its records on a few at a time, from a buffer small enough to stay in the processor's cache
-    // rather than one the size of its half, whose every page was new memory to the process.
-    for (b, batch) in batches.enumerate() {
-        // The cores are counted only for a batch worth splitting: the count reads the process's
-        // control-group files, a tenth of a millisecond.
-        let (mine, theirs) = if batch.len() > BATCH && crate::cores() > 1 {
-            batch.split_at(batch.len() / 2)
-        } else {
-            (batch, &[][..])
-        };
-        let mut theirs_buf = std::mem::take(&mut other);
-        theirs_buf.clear();
-        other = std::thread::scope(|scope| {
-            let helper = (!theirs.is_empty()).then(|| {
-                scope.spawn(move || {
-                    records(&mut theirs_buf, theirs);
-                    theirs_buf
-                })
-            });
-            let pieces = mine.chunks(PIECE);
-            let last_piece = pieces.len() - 1;
-            for (i, piece) in pieces.enumerate() {
-                records(&mut buf, piece);
-                if b == last_batch && i == last_piece && theirs.is_empty() {
-                    end_listing(&mut buf);
-                }
-                out.write_all(&buf)?;
-                buf.clear();
-            }
-            Ok::<_, std::io::Error>(match helper {
-                Some(helper) => helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => Vec::new(),
-            })
-        })?;
-        if b == last_batch && !other.is_empty() {
-            end_listing(&mut other);
+    // A few records at a time, from a buffer small enough to stay in the processor's cache, so
+    // that a listing of the whole store is never held in memory. On one thread: a second one,
+    // writing half of each batch of records meanwhile, made every listing slower but the whole
+    // store's, which it left as fast (docs/performance.md, "Since run P").
+    let pieces = listing.actions.chunks(PIECE);
+    let last = pieces.len().saturating_sub(1);
+    for (i, piece) in pieces.enumerate() {
+        records(&mut buf, piece);
+        if i == last {
+            end_listing(&mut buf);
         }
-        out.write_all(&other)?;
+        out.write_all(&buf)?;
+        buf.clear();
     }
     buf.extend_from_slice(if listing.actions.is_empty() {
         b"]\n}\n"
@@ -91,12 +59,8 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
     out.flush()
 }
 
-/// How many records this thread writes before passing them on.
+/// How many records are written before they are passed on.
 const PIECE: usize = 64;
-
-/// How many records of a batch each thread writes: the other thread gathers its share before
-/// passing it on.
-const BATCH: usize = 2048;
 
 /// The listing's records, each followed by a comma and a new line. Every piece passed on ends a
 /// line, so that standard output, which is line-buffered, writes it whole in one call rather than
@@ -283,8 +247,8 @@ mod tests {
                 ..record(t, (i % 2 == 0).then_some(NaiveDate::MAX))
             })
             .collect();
-        // Enough for batches written by two threads, the last one short.
-        let many: Vec<ActionRecord> = (0..2 * 2 * BATCH + 7)
+        // Enough for several pieces, the last one short.
+        let many: Vec<ActionRecord> = (0..3 * PIECE + 7)
             .map(|i| ActionRecord {
                 id: format!("P{i}"),
                 ..records[i % records.len()].clone()
@@ -297,7 +261,8 @@ mod tests {
             &refs[..1],
             &[],
             &many[..],
-            &many[..2 * BATCH + 1],
+            &many[..PIECE],
+            &many[..PIECE + 1],
         ] {
             let listing = Listing {
                 schema_version: SCHEMA_VERSION,
