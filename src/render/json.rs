@@ -263,6 +263,7 @@ mod tests {
             &many[..],
             &many[..PIECE],
             &many[..PIECE + 1],
+            &many[..2 * PIECE],
         ] {
             let listing = Listing {
                 schema_version: SCHEMA_VERSION,
