@@ -43,10 +43,7 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
     let pieces = listing.actions.chunks(PIECE);
     let last = pieces.len().saturating_sub(1);
     for (i, piece) in pieces.enumerate() {
-        records(&mut buf, piece);
-        if i == last {
-            end_listing(&mut buf);
-        }
+        records(&mut buf, piece, i == last);
         out.write_all(&buf)?;
         buf.clear();
     }
@@ -62,22 +59,20 @@ pub fn write_listing(mut out: impl std::io::Write, listing: &Listing) -> std::io
 /// How many records are written before they are passed on.
 const PIECE: usize = 64;
 
-/// The listing's records, each followed by a comma and a new line. Every piece passed on ends a
-/// line, so that standard output, which is line-buffered, writes it whole in one call rather than
-/// keeping back what follows its last new line for the next.
-fn records(buf: &mut Vec<u8>, records: &[&ActionRecord]) {
-    for r in records {
+/// The listing's records, each followed by a comma and a new line, but the listing's last, which
+/// `last_of_all` says these end with, by a new line only. Every piece passed on ends a line, so
+/// that standard output, which is line-buffered, writes it whole in one call rather than keeping
+/// back what follows its last new line for the next.
+fn records(buf: &mut Vec<u8>, records: &[&ActionRecord], last_of_all: bool) {
+    for (i, r) in records.iter().enumerate() {
         buf.extend_from_slice(b"    {");
         record(buf, r);
-        buf.extend_from_slice(b",\n");
+        buf.extend_from_slice(if last_of_all && i + 1 == records.len() {
+            b"\n"
+        } else {
+            b",\n"
+        });
     }
-}
-
-/// The listing's last record is followed by a new line only.
-fn end_listing(buf: &mut Vec<u8>) {
-    debug_assert!(buf.ends_with(b",\n"));
-    buf.truncate(buf.len() - 2);
-    buf.push(b'\n');
 }
 
 /// One record's fields and its closing brace.
