@@ -165,7 +165,8 @@ impl Place {
 pub(crate) enum Left {
     /// Nothing: the store and the folders made for it are gone.
     Removed,
-    /// Another command's store: it made its tables meanwhile.
+    /// The store as it was: another command made its tables meanwhile, or, where it could not be
+    /// looked at, it is left alone.
     Unchanged,
     /// The store, empty: another command may have it open, or which has it could not be told.
     Empty,
@@ -178,10 +179,16 @@ impl super::Store {
     ///
     /// Only when no other command has a store open in its folder (`FolderLock`), which may be this
     /// one: the file and folders are then removed before any can open it. Else the store is
-    /// dropped at once, unread, the failed attempt having lost the shared lock too. The file is
-    /// removed under the store's write lock, the file itself last: until it goes, its path leads
-    /// every other command to this file, so the journal and log of that name are its own.
+    /// dropped at once, the failed attempt having lost the shared lock too; whether another
+    /// command has made its tables is looked at before, while the lock still keeps the file. The
+    /// file is removed under the store's write lock, the file itself last: until it goes, its path
+    /// leads every other command to this file, so the journal and log of that name are its own.
     pub(crate) fn remove_new(mut self, folders: &[PathBuf]) -> Left {
+        // A command whose first sync succeeded while this one's failed may still have the store
+        // open: the store is then theirs, not an empty one left behind.
+        if !matches!(table_count(&self.conn), Ok(0)) {
+            return Left::Unchanged;
+        }
         if !self.folder_lock.as_ref().is_some_and(FolderLock::alone) {
             return Left::Empty;
         }
@@ -190,9 +197,7 @@ impl super::Store {
             return Left::Empty;
         };
         // Still the file this command opened, and still without tables.
-        let tables: rusqlite::Result<i64> =
-            tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
-        if !place.is_kept() || !matches!(tables, Ok(0)) {
+        if !place.is_kept() || !matches!(table_count(&tx), Ok(0)) {
             return Left::Unchanged;
         }
         for suffix in ["-journal", "-wal", "-shm", ""] {
@@ -205,6 +210,12 @@ impl super::Store {
         }
         Left::Removed
     }
+}
+
+/// How many tables, indexes and the like the store has: none in a new store before its first sync
+/// commits.
+fn table_count(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
 }
 
 pub(super) fn removed(path: &Path) -> anyhow::Error {
@@ -225,4 +236,54 @@ pub(super) fn removed(path: &Path) -> anyhow::Error {
 )]
 pub struct Removed {
     pub path: PathBuf,
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// A new store whose first sync failed, while another command has it open (`other`), after
+    /// that command's own first sync committed its tables or not (`filled`): what is left.
+    fn left_beside_another(filled: bool) -> (Left, PathBuf, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("plan.db");
+        let store = Store::open_for_sync(&db).unwrap();
+        let other = FolderLock::shared(&db).unwrap().unwrap();
+        if filled {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch("CREATE TABLE plans (id TEXT)").unwrap();
+        }
+        let left = store.remove_new(&[]);
+        drop(other);
+        (left, db, dir)
+    }
+
+    #[test]
+    fn a_new_store_another_command_has_filled_is_left_as_it_is() {
+        let (left, db, _dir) = left_beside_another(true);
+        assert!(matches!(left, Left::Unchanged));
+        assert!(db.exists());
+    }
+
+    #[test]
+    fn a_new_store_another_command_has_open_empty_is_left_empty() {
+        let (left, db, _dir) = left_beside_another(false);
+        assert!(matches!(left, Left::Empty));
+        assert!(db.exists());
+    }
+
+    #[test]
+    fn a_new_store_no_other_command_has_open_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("made");
+        let db = folder.join("plan.db");
+        let store = Store::open_for_sync(&db).unwrap();
+        assert!(matches!(
+            store.remove_new(std::slice::from_ref(&folder)),
+            Left::Removed
+        ));
+        assert!(!db.exists());
+        assert!(!folder.exists());
+    }
 }
