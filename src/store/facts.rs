@@ -111,6 +111,7 @@ pub fn encode(action: &Action) -> Vec<u8> {
 }
 
 /// Where the action whose facts these are stands on `as_of`; `None` if the bytes are not facts.
+#[cfg(test)]
 pub fn standing_on(facts: &[u8], as_of: NaiveDate) -> Option<Standing> {
     standing_from(facts, day(as_of), &mut Dates::new())
 }
@@ -144,7 +145,7 @@ impl Default for Dates {
     }
 }
 
-/// `as_of` is a day number, made once for every action of a question.
+/// `as_of` is a day number, made once a plan (`actions_at`) rather than for every action.
 fn standing_from(facts: &[u8], as_of: i32, dates: &mut Dates) -> Option<Standing> {
     // Read as fixed-size pieces, whose fields at fixed places need no bounds checked: every action
     // of a question comes through here.

@@ -39,7 +39,8 @@ pub struct Store {
     pub(crate) unmade: bool,
     /// The file the store was opened on, to tell whether it is still at `path` (`Place`).
     opened: Opened,
-    /// A shared lock on the store's folder, held while the store is open (`FolderLock`).
+    /// A shared lock on the store's folder, held while the store is open (`FolderLock`). Declared
+    /// after `conn`: fields are dropped in order, so the lock is let go once the store is closed.
     folder_lock: Option<FolderLock>,
 }
 

@@ -166,7 +166,9 @@ fn write(
     // leaves the file as empty as it found it. Another command creating the same store may have
     // made them meanwhile, or, its own first sync having failed, removed the file while this
     // one waited for the lock (`Store::remove_new`), which SQLite may have failed on (a failed
-    // `fstat`): looked at again once the lock is taken or refused.
+    // `fstat`): looked at again once the lock is taken or refused. The folder's lock keeps that
+    // from happening between commands that hold it; this is for a command that could not take it
+    // (`FolderLock::shared` gives `None`).
     if unmade && !place.is_kept() {
         let path = place.path;
         return Err(SyncError::Store(super::Removed { path }.into()));
