@@ -115,6 +115,11 @@ pub fn open_synced_reading(
     // this one opens it or waits for it, its own first sync having failed: this one then starts
     // again, as their creator. Once is enough when one other command failed; a few allow for more.
     let mut retries = 3;
+    let mut again = |e: &anyhow::Error| {
+        let removed = retries > 0 && e.is::<store::Removed>();
+        retries -= u32::from(removed);
+        removed
+    };
     loop {
         // The store is created only once there is something valid to put in it, so that a
         // mistaken first run leaves nothing behind: a new store that the first sync fails to fill
@@ -130,10 +135,7 @@ pub fn open_synced_reading(
         }
         let mut store = match Store::open_for_sync(&db) {
             Ok(store) => store,
-            Err(e) if retries > 0 && e.is::<store::Removed>() => {
-                retries -= 1;
-                continue;
-            }
+            Err(e) if again(&e) => continue,
             Err(e) => return Err(CliError::Store(e)),
         };
         let error = match store::sync::sync(&mut store, roots, chrono::Utc::now(), reading) {
@@ -141,10 +143,7 @@ pub fn open_synced_reading(
                 store.read_snapshot().map_err(CliError::Store)?;
                 return Ok((store, report));
             }
-            Err(SyncError::Store(e)) if retries > 0 && e.is::<store::Removed>() => {
-                retries -= 1;
-                continue;
-            }
+            Err(SyncError::Store(e)) if again(&e) => continue,
             Err(error) => error,
         };
         let left = match &new_store {
