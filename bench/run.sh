@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BENCH=target/bench
-PLAN=target/release/plan
+# The project's cargo settings (.cargo/config.toml) name the machine's own target, so the binaries
+# land under target/<target>/release.
+RELEASE=target/$(rustc --print host-tuple)/release
+PLAN=$RELEASE/plan
 AS_OF=2018-06-30
 mkdir -p "$BENCH"
 rm -f "$BENCH"/*.json "$BENCH"/*.md "$BENCH"/*.txt # a skipped measurement must not show old figures
@@ -34,7 +37,7 @@ generate() { # DIR GENERATOR-ARGS...
   shift
   [[ -d $dir ]] && return
   rm -rf "$dir.tmp"
-  target/release/examples/generate "$dir.tmp" "$@"
+  "$RELEASE/examples/generate" "$dir.tmp" "$@"
   mv "$dir.tmp" "$dir"
 }
 generate "$BENCH/national" # the defaults: 150 plans of 300 actions, seed 2015
@@ -43,7 +46,7 @@ generate "$BENCH/10k" --plans 50 --actions 200
 generate "$BENCH/90k" --plans 300
 # A council's tracker of 300 actions, as an Excel workbook, for `plan convert`.
 TRACKER=$BENCH/tracker-300.xlsx
-[[ -f $TRACKER ]] || target/release/examples/trackers large "$TRACKER" 300
+[[ -f $TRACKER ]] || "$RELEASE/examples/trackers" large "$TRACKER" 300
 # One plan of 20,000 actions, for the resync after an edit: without the actions' logs (--no-log),
 # as in the report of the defect, so that the figure is about the number of actions; and with them,
 # the generator's full plan (27.6 MB), to show what the rest of a resync costs at that size.
@@ -158,10 +161,11 @@ if git cat-file -e "$REFERENCE_COMMIT^{commit}" 2>/dev/null; then
     rm -rf "$REFERENCE"
     mkdir -p "$REFERENCE/src"
     git archive "$REFERENCE_COMMIT" | tar -x -C "$REFERENCE/src"
+    # Run from here, cargo reads this project's settings for it too: under target/<target>/release.
     cargo build --release --locked --manifest-path "$REFERENCE/src/Cargo.toml" \
       --target-dir "$REFERENCE/target" --bin plan
     mkdir -p "$REFERENCE/bin"
-    cp "$REFERENCE/target/release/plan" "$REFERENCE/bin/plan"
+    cp "$REFERENCE/target/${RELEASE#target/}/plan" "$REFERENCE/bin/plan"
   fi
   REFERENCE_DB=$BENCH/reference.db
   rm -f "$REFERENCE_DB" "$REFERENCE_DB-wal" "$REFERENCE_DB-shm"

@@ -5,7 +5,7 @@
 # outside OUT_DIR lives in a temporary folder that is removed however the script ends.
 #
 # Usage: bench/taskwarrior.sh PLAN_BINARY PLANS_DIR AS_OF OUT_DIR
-#   e.g. bench/taskwarrior.sh target/release/plan target/bench/10k 2018-06-30 target/bench
+#   e.g. bench/taskwarrior.sh target/x86_64-unknown-linux-gnu/release/plan target/bench/10k 2018-06-30 target/bench
 # Writes OUT_DIR/taskwarrior.json and prints one line per comparison. A missed target is a finding,
 # not a failure: the script exits 0 either way, and non-zero only when it could not measure.
 set -euo pipefail

@@ -1,0 +1,42 @@
+//! How the `plan` executable is linked. On Linux with glibc the project's cargo settings
+//! (.cargo/config.toml) link it statically, which saves every command the dynamic loader's work
+//! (docs/performance.md); a change to those settings that loses it should fail here rather than
+//! show only as a slower benchmark.
+
+/// The kinds of the program headers of an ELF executable (64-bit, little-endian).
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+fn program_header_kinds(elf: &[u8]) -> Vec<u32> {
+    assert_eq!(&elf[..4], b"\x7fELF", "not an ELF file");
+    assert_eq!(elf[4], 2, "not a 64-bit ELF file");
+    assert_eq!(elf[5], 1, "not a little-endian ELF file");
+    let u16_at = |at: usize| u16::from_le_bytes(elf[at..at + 2].try_into().unwrap()) as usize;
+    let u32_at = |at: usize| u32::from_le_bytes(elf[at..at + 4].try_into().unwrap());
+    let u64_at = |at: usize| u64::from_le_bytes(elf[at..at + 8].try_into().unwrap()) as usize;
+    let (offset, size, count) = (u64_at(0x20), u16_at(0x36), u16_at(0x38));
+    (0..count).map(|i| u32_at(offset + i * size)).collect()
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+#[test]
+fn plan_is_linked_statically_and_placed_at_a_random_address() {
+    const PT_DYNAMIC: u32 = 2;
+    const PT_INTERP: u32 = 3;
+    const ET_DYN: u16 = 3;
+    let elf = std::fs::read(env!("CARGO_BIN_EXE_plan")).unwrap();
+    let kinds = program_header_kinds(&elf);
+    assert!(
+        !kinds.contains(&PT_INTERP),
+        "plan names a dynamic loader: it is linked dynamically (see .cargo/config.toml)"
+    );
+    // A static executable that can be loaded anywhere keeps a dynamic section for its own
+    // relocations, and is of the type of a shared object.
+    assert!(
+        kinds.contains(&PT_DYNAMIC),
+        "plan is a fixed-address executable"
+    );
+    assert_eq!(
+        u16::from_le_bytes([elf[16], elf[17]]),
+        ET_DYN,
+        "plan is not position-independent"
+    );
+}
