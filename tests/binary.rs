@@ -3,8 +3,44 @@
 //! (docs/performance.md); a change to those settings that loses it should fail here rather than
 //! show only as a slower benchmark.
 
+use std::path::Path;
+
+#[test]
+fn the_settings_link_plan_statically_on_linux_with_glibc() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cargo/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    // Naming the machine's own target keeps the flag off procedural macros and build scripts,
+    // which cannot be linked statically: without it the flag would break every build.
+    assert_eq!(
+        settings["build"]["target"].as_str(),
+        Some("host-tuple"),
+        "{}",
+        path.display()
+    );
+    let flags =
+        &settings["target"]["cfg(all(target_os = \"linux\", target_env = \"gnu\"))"]["rustflags"];
+    let flags: Vec<&str> = flags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(
+        flags,
+        ["-C", "target-feature=+crt-static"],
+        "{}",
+        path.display()
+    );
+}
+
 /// The kinds of the program headers of an ELF executable (64-bit, little-endian).
-#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    target_pointer_width = "64",
+    target_feature = "crt-static"
+))]
 fn program_header_kinds(elf: &[u8]) -> Vec<u32> {
     assert_eq!(&elf[..4], b"\x7fELF", "not an ELF file");
     assert_eq!(elf[4], 2, "not a 64-bit ELF file");
@@ -16,7 +52,14 @@ fn program_header_kinds(elf: &[u8]) -> Vec<u32> {
     (0..count).map(|i| u32_at(offset + i * size)).collect()
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+/// What the settings make of the binary. Built with flags of one's own (`RUSTFLAGS`, which
+/// replaces the project's), this test and `plan` are linked as those say, and it does not run.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    target_pointer_width = "64",
+    target_feature = "crt-static"
+))]
 #[test]
 fn plan_is_linked_statically_and_placed_at_a_random_address() {
     const PT_DYNAMIC: u32 = 2;
