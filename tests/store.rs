@@ -399,12 +399,44 @@ fn damage_to_a_plans_own_row_is_named_by_every_question() {
 }
 
 #[test]
-fn a_rebuild_clears_rows_a_hand_edit_left_without_their_plan() {
+fn a_plan_deleted_from_the_store_by_hand_is_named_until_a_rebuild() {
     let store = Store::new();
-    // Without foreign keys, as `sqlite3` opens a database: the plan's rows stay behind it.
+    // Without foreign keys, as `sqlite3` opens a database: the plan's rows stay behind it, and its
+    // file's row says the store read it.
     small_plan_imported(&store)
         .execute("DELETE FROM plans WHERE id = 'small'", [])
         .unwrap();
+    let small = fixture("plans/small.toml");
+    let named = format!(
+        "error: the store's copy of plan `small` is damaged: its file `{}` is recorded, but the \
+         plan is not in the store\n{REBUILD_HELP}",
+        small.display()
+    );
+    for question in [
+        &["status"][..],
+        &["list"],
+        &["overdue"],
+        &["owners"],
+        &["import"],
+    ] {
+        let out = run(on_small_plan(&store).args(question));
+        assert_eq!(out.code, 3, "{question:?}: {}", out.stderr);
+        assert_eq!(out.stderr, named, "{question:?}");
+    }
+    // Asked about other plans, the store still names it: every question across plans reads it.
+    let other = run(store
+        .plan(&fixture("plans/other.toml"), "2016-06-30")
+        .arg("overdue"));
+    assert_eq!(other.code, 3, "{}", other.stderr);
+    let key = std::fs::canonicalize(&small).unwrap();
+    assert!(
+        other.stderr.starts_with(&format!(
+            "error: the store's copy of plan `small` is damaged: its file `{}` is recorded",
+            key.display()
+        )),
+        "{}",
+        other.stderr
+    );
     rebuilt_answers_as_new(&store, &["list", "--format", "json"]);
 }
 

@@ -52,7 +52,7 @@ pub struct Damaged {
 }
 
 impl Damaged {
-    fn new(plan_id: &str, what: impl std::fmt::Display) -> Self {
+    pub(super) fn new(plan_id: &str, what: impl std::fmt::Display) -> Self {
         Damaged {
             plan_id: plan_id.to_string(),
             what: what.to_string(),

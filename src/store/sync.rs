@@ -64,6 +64,8 @@ struct StoredFile {
     plan_id: String,
     /// When its content was last read (RFC 3339, to the second).
     synced_at: String,
+    /// The store holds the file's plan. Only a hand's deletion takes it away and leaves the file.
+    has_plan: bool,
 }
 
 /// A file to (re)load: its content is new to the store.
@@ -302,6 +304,14 @@ impl Survey {
         let mut folders = Folders::default();
         for path in paths {
             let (key, stat) = folders.key_and_stat(&path);
+            // Taken for unchanged, a file whose plan was deleted from the store would leave the
+            // plan out of every answer without a word; read again as changed, its audit entry
+            // would say the plan was added. A rebuild writes it again.
+            if let Some(file) = stored.get(&key).filter(|file| !file.has_plan)
+                && reading != Reading::Rebuild
+            {
+                return Err(plan_missing(file, &path.display()));
+            }
             seen.insert(key.clone());
             let up_to_date = |stat: &Stat| {
                 reading == Reading::Changed
@@ -320,6 +330,17 @@ impl Survey {
             .filter(|key| !seen.contains(*key) && is_under_roots(key, roots))
             .cloned()
             .collect();
+        // The same of a file outside the roots: every question across plans reads its plan too.
+        // One that is gone and under the roots is removed with its plan.
+        let elsewhere = stored
+            .iter()
+            .filter(|(key, file)| !file.has_plan && !is_under_roots(key, roots))
+            .min_by_key(|(key, _)| key.as_str());
+        if let Some((key, file)) = elsewhere
+            && reading != Reading::Rebuild
+        {
+            return Err(plan_missing(file, key));
+        }
         Ok(Self {
             stored,
             to_read,
@@ -342,6 +363,15 @@ impl Survey {
                 })
             })
     }
+}
+
+/// The damage of a file recorded in the store whose plan is not there.
+fn plan_missing(file: &StoredFile, path: &dyn std::fmt::Display) -> anyhow::Error {
+    read::Damaged::new(
+        &file.plan_id,
+        format_args!("its file `{path}` is recorded, but the plan is not in the store"),
+    )
+    .into()
 }
 
 /// Whether a file whose size and modification time are as stored may still have changed: its
@@ -576,8 +606,10 @@ fn record(
 }
 
 fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
-    let mut stmt =
-        conn.prepare("SELECT path, size, mtime_ns, hash, plan_id, synced_at FROM files")?;
+    let mut stmt = conn.prepare(
+        "SELECT path, size, mtime_ns, hash, plan_id, synced_at, \
+         EXISTS (SELECT 1 FROM plans WHERE id = files.plan_id) FROM files",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -589,6 +621,7 @@ fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>
                 hash: r.get(3)?,
                 plan_id: r.get(4)?,
                 synced_at: r.get(5)?,
+                has_plan: r.get(6)?,
             },
         ))
     })?;
