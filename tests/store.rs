@@ -399,6 +399,36 @@ fn damage_to_a_plans_own_row_is_named_by_every_question() {
 }
 
 #[test]
+fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_read() {
+    let store = Store::new();
+    small_plan_imported(&store)
+        .execute(
+            "DELETE FROM owners WHERE plan_id = 'small' AND id = 'dcs'",
+            [],
+        )
+        .unwrap();
+    // `plan owners` left the owner's three actions out of every count, and listings named the
+    // owner by their id.
+    let named = format!(
+        "error: the store's copy of plan `small` is damaged: its action `A1` names the owner \
+         `dcs`, whom the plan does not list\n{REBUILD_HELP}"
+    );
+    for question in [
+        &["owners"][..],
+        &["list"],
+        &["list", "--search", "social"],
+        &["status"],
+        &["show", "A1"],
+        &["report", "--month", "2016-06"],
+    ] {
+        let out = run(on_small_plan(&store).args(question));
+        assert_eq!(out.code, 3, "{question:?}: {}", out.stderr);
+        assert_eq!(out.stderr, named, "{question:?}");
+    }
+    rebuilt_answers_as_new(&store, &["owners", "--format", "json"]);
+}
+
+#[test]
 fn a_plan_deleted_from_the_store_by_hand_is_named_until_a_rebuild() {
     let store = Store::new();
     // Without foreign keys, as `sqlite3` opens a database: the plan's rows stay behind it, and its

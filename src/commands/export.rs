@@ -12,6 +12,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
 use crate::report::board::BoardWorkbook;
+use crate::store::read::Damaged;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -56,7 +57,8 @@ pub fn cmd_export(global: &GlobalArgs, args: &ExportArgs) -> CliResult<Outcome> 
         .find(|s| s.id == plan.id)
         .map(|s| s.display_path)
         .unwrap_or_default();
-    let board = BoardWorkbook::build(&plan, &file, global.as_of());
+    let board = BoardWorkbook::build(&plan, &file, global.as_of())
+        .map_err(|unlisted| CliError::Store(Damaged::new(&plan.id, unlisted).into()))?;
     let bytes = match format {
         ExportFormat::Xlsx => render::xlsx::workbook(&board)
             .map_err(|e| CliError::Store(anyhow::anyhow!("cannot make the workbook: {e}")))?,

@@ -17,6 +17,7 @@ use crate::plan::{Owner, Plan, Status};
 use crate::render;
 use crate::report::records::{ActionRecord, Listing, PlanContext, natural_cmp};
 use crate::store;
+use crate::store::read::Damaged;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -147,7 +148,8 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
             // Tested on where the action stands, before its record is made: a listing that
             // keeps few actions of a national store made 45,000 records to throw most away.
             if owned && args.matches(action, as_of, plan.amber_within_days) {
-                chunk.push(context.record(action, as_of));
+                let record = context.record(action, as_of);
+                chunk.push(record.map_err(|unlisted| Damaged::new(&plan.id, unlisted))?);
             }
         }
         records.push(chunk);
@@ -388,7 +390,7 @@ mod tests {
                 let mut context = PlanContext::new(&plan, "plan.toml");
                 for (position, action) in plan.actions.iter().enumerate() {
                     let action = ActionOn::of(position, action, on);
-                    let record = context.record(&action, on);
+                    let record = context.record(&action, on).unwrap();
                     for filter in &filters {
                         let matched = filter.matches(&action, on, plan.amber_within_days);
                         assert_eq!(

@@ -13,6 +13,7 @@ use crate::error::{CliError, CliResult};
 use crate::plan::rules::Standing;
 use crate::render;
 use crate::report::records::{ActionRecord, PlanContext, natural_cmp};
+use crate::store::read::Damaged;
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
@@ -53,8 +54,11 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     plans
         .for_each_where(&store.conn, as_of, listed, |plan, file, actions| {
             let mut context = PlanContext::new(plan, file);
-            let mut chunk: Vec<ActionRecord> =
-                actions.iter().map(|a| context.record(a, as_of)).collect();
+            let mut chunk = actions
+                .iter()
+                .map(|a| context.record(a, as_of))
+                .collect::<Result<Vec<ActionRecord>, _>>()
+                .map_err(|unlisted| Damaged::new(&plan.id, unlisted))?;
             // The plan's records in their final order here; across plans only the days are left to
             // compare (see below). Ids are unique within a plan, so no two records tie.
             chunk.sort_unstable_by(|a, b| {

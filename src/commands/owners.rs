@@ -9,6 +9,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
 use crate::report::owners::{OwnerRow, OwnersReport};
+use crate::store::read::Damaged;
 
 #[derive(Debug, Args)]
 pub struct OwnersArgs {
@@ -31,7 +32,8 @@ pub fn cmd_owners(global: &GlobalArgs, args: &OwnersArgs) -> CliResult<Outcome> 
     let mut rows = Vec::new();
     plans
         .for_each(&store.conn, global.as_of(), |plan, _, actions| {
-            rows.extend(OwnerRow::of_plan(plan, actions, global.as_of()));
+            let of_plan = OwnerRow::of_plan(plan, actions, global.as_of());
+            rows.extend(of_plan.map_err(|unlisted| Damaged::new(&plan.id, unlisted))?);
             Ok(())
         })
         .map_err(CliError::Store)?;

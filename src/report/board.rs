@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::records::ActionRecord;
+use super::records::{ActionRecord, UnlistedOwner};
 use super::status::StatusReport;
 use crate::plan::{Direction, Plan, Rag, Status};
 
@@ -76,9 +76,9 @@ pub struct UpdateRow {
 }
 
 impl BoardWorkbook {
-    pub fn build(plan: &Plan, file: &str, as_of: NaiveDate) -> Self {
+    pub fn build(plan: &Plan, file: &str, as_of: NaiveDate) -> Result<Self, UnlistedOwner> {
         let status = StatusReport::build(plan, as_of);
-        let actions = ActionRecord::of_plan(plan, file, as_of);
+        let actions = ActionRecord::of_plan(plan, file, as_of)?;
         let evidence = plan
             .actions
             .iter()
@@ -119,13 +119,13 @@ impl BoardWorkbook {
                 note: u.note.clone(),
             })
             .collect();
-        BoardWorkbook {
+        Ok(BoardWorkbook {
             measures: measure_grid(plan, &status, as_of),
             status,
             actions,
             evidence,
             updates,
-        }
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::plan::Plan;
 use crate::plan::rules::{ActionCounts, ActionOn, Standing};
+use crate::report::records::UnlistedOwner;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerRow {
@@ -34,7 +35,11 @@ pub struct OwnersReport {
 
 impl OwnerRow {
     /// One row per owner of the plan, in the plan's order, its actions standing so on `as_of`.
-    pub fn of_plan(plan: &Plan, actions: &[ActionOn], as_of: NaiveDate) -> Vec<OwnerRow> {
+    pub fn of_plan(
+        plan: &Plan,
+        actions: &[ActionOn],
+        as_of: NaiveDate,
+    ) -> Result<Vec<OwnerRow>, UnlistedOwner> {
         let window = plan.amber_within_days;
         let index: HashMap<&str, usize> = plan
             .owners
@@ -44,11 +49,13 @@ impl OwnerRow {
             .collect();
         let mut owned: Vec<Vec<Standing>> = vec![Vec::new(); plan.owners.len()];
         for action in actions {
-            if let Some(&i) = index.get(action.owner) {
-                owned[i].push(action.standing);
+            match index.get(action.owner) {
+                Some(&i) => owned[i].push(action.standing),
+                None => return Err(UnlistedOwner::of(action)),
             }
         }
-        plan.owners
+        let rows = plan
+            .owners
             .iter()
             .zip(owned)
             .map(|(owner, standings)| {
@@ -69,7 +76,8 @@ impl OwnerRow {
                     done: counts.done,
                 }
             })
-            .collect()
+            .collect();
+        Ok(rows)
     }
 }
 

@@ -41,14 +41,32 @@ pub struct ActionRecord {
     pub position: usize,
 }
 
+/// An action naming an owner its plan does not list. A plan file cannot hold one (every action
+/// must name an owner of its plan), so the plan it came from is a damaged copy in the store.
+#[derive(Debug, thiserror::Error)]
+#[error("its action `{action}` names the owner `{owner}`, whom the plan does not list")]
+pub struct UnlistedOwner {
+    pub action: String,
+    pub owner: String,
+}
+
+impl UnlistedOwner {
+    pub fn of(action: &ActionOn) -> Self {
+        UnlistedOwner {
+            action: action.id.to_string(),
+            owner: action.owner.to_string(),
+        }
+    }
+}
+
 /// What a record needs to know about the plan its action belongs to, and the texts its records
 /// share.
 pub struct PlanContext {
     plan_id: Arc<str>,
     file: Arc<str>,
     amber_within_days: u32,
-    /// Each owner's id and name, by id; an owner the plan does not list is named by its id. Looked
-    /// up for every record, with foldhash: std's SipHash was a twentieth of `plan overdue`.
+    /// Each owner's id and name, by id. Looked up for every record, with foldhash: std's SipHash
+    /// was a twentieth of `plan overdue`.
     owners: HashMap<Arc<str>, Arc<str>>,
     priorities: HashSet<Arc<str>>,
 }
@@ -72,14 +90,14 @@ impl PlanContext {
     }
 
     /// The record of an action of this plan standing so on `as_of`.
-    pub fn record(&mut self, action: &ActionOn, as_of: NaiveDate) -> ActionRecord {
+    pub fn record(
+        &mut self,
+        action: &ActionOn,
+        as_of: NaiveDate,
+    ) -> Result<ActionRecord, UnlistedOwner> {
         let (owner, owner_name) = match self.owners.get_key_value(action.owner) {
             Some((id, name)) => (id.clone(), name.clone()),
-            None => {
-                let id: Arc<str> = Arc::from(action.owner);
-                self.owners.insert(id.clone(), id.clone());
-                (id.clone(), id)
-            }
+            None => return Err(UnlistedOwner::of(action)),
         };
         let priority = match self.priorities.get(action.priority) {
             Some(id) => id.clone(),
@@ -90,7 +108,7 @@ impl PlanContext {
             }
         };
         let s = action.standing;
-        ActionRecord {
+        Ok(ActionRecord {
             plan: self.plan_id.clone(),
             id: action.id.to_string(),
             title: action.title.to_string(),
@@ -108,13 +126,13 @@ impl PlanContext {
             file: self.file.clone(),
             line: s.due_line,
             position: action.position,
-        }
+        })
     }
 }
 
 impl ActionRecord {
     /// The records of a whole plan's actions, in the plan's order.
-    pub fn of_plan(plan: &Plan, file: &str, as_of: NaiveDate) -> Vec<Self> {
+    pub fn of_plan(plan: &Plan, file: &str, as_of: NaiveDate) -> Result<Vec<Self>, UnlistedOwner> {
         let mut context = PlanContext::new(plan, file);
         plan.actions
             .iter()

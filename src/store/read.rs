@@ -9,6 +9,7 @@ use rusqlite::{Connection, Row};
 use crate::plan::diff::HistoryEntry;
 use crate::plan::rules::{ActionOn, Standing};
 use crate::plan::*;
+use crate::report::records::UnlistedOwner;
 
 /// A plan in the store, and the file it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +53,7 @@ pub struct Damaged {
 }
 
 impl Damaged {
-    pub(super) fn new(plan_id: &str, what: impl std::fmt::Display) -> Self {
+    pub fn new(plan_id: &str, what: impl std::fmt::Display) -> Self {
         Damaged {
             plan_id: plan_id.to_string(),
             what: what.to_string(),
@@ -178,6 +179,13 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
         },
     )?;
     plan.actions = load_actions(conn, plan_id)?;
+    if let Some(action) = plan.actions.iter().find(|a| plan.owner(&a.owner).is_none()) {
+        let unlisted = UnlistedOwner {
+            action: action.id.clone(),
+            owner: action.owner.clone(),
+        };
+        return Err(Damaged::new(plan_id, unlisted).into());
+    }
     plan.measures = load_measures(conn, plan_id)?;
     plan.milestones = query_all(
         conn,
