@@ -429,6 +429,64 @@ fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_r
 }
 
 #[test]
+fn a_damaged_list_of_files_is_named_until_a_rebuild_writes_it_again() {
+    let small = std::fs::canonicalize(fixture("plans/small.toml")).unwrap();
+    for (damage, row, what, rewritten) in [
+        (
+            "UPDATE files SET plan_id = x'01'",
+            format!("`{}`", small.display()),
+            "Invalid column type Blob at index: 5, name: plan_id",
+            true,
+        ),
+        (
+            "UPDATE files SET size = 'big'",
+            format!("`{}`", small.display()),
+            "Invalid column type Text at index: 2, name: size",
+            true,
+        ),
+        // No file can match a path that is not text: the rebuild deletes the row, and reads the
+        // file as one it does not know.
+        (
+            "UPDATE files SET path = x'01'",
+            "number 1".to_string(),
+            "Invalid column type Blob at index: 1, name: path",
+            false,
+        ),
+    ] {
+        let store = Store::new();
+        // As `sqlite3` opens a database, without foreign keys.
+        small_plan_imported(&store)
+            .execute_batch(&format!("PRAGMA foreign_keys = OFF; {damage}"))
+            .unwrap();
+        let out = run(on_small_plan(&store).arg("status"));
+        assert_eq!(out.code, 3, "{damage}: {}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: the store's list of the files it has read is damaged: the row of file \
+                 {row}: {what}\nhelp: `plan import --rebuild` reads every plan file under the \
+                 --plans path (or the files and folders it is given) and writes the list again, \
+                 keeping the audit trail and the issued reports\n"
+            ),
+            "{damage}"
+        );
+        if rewritten {
+            rebuilt_answers_as_new(&store, &["list", "--format", "json"]);
+            continue;
+        }
+        let rebuilt = run(on_small_plan(&store).args(["import", "--rebuild"]));
+        assert_eq!(rebuilt.code, 0, "{damage}: {}", rebuilt.stderr);
+        let fresh = Store::new();
+        let question = ["list", "--format", "json"];
+        assert_eq!(
+            run(on_small_plan(&store).args(question)).stdout,
+            run(on_small_plan(&fresh).args(question)).stdout,
+            "{damage}"
+        );
+    }
+}
+
+#[test]
 fn a_plan_deleted_from_the_store_by_hand_is_named_until_a_rebuild() {
     let store = Store::new();
     // Without foreign keys, as `sqlite3` opens a database: the plan's rows stay behind it, and its

@@ -185,11 +185,17 @@ fn write(
     // Another command may have synced between the first look and the lock: look again.
     let Survey {
         stored,
+        unreadable,
         to_read,
         removed,
         mut invalid,
         unchanged,
     } = Survey::take(&tx, roots, now, reading)?;
+    // No file can match a row whose path is not text: left, nothing would ever read it again.
+    for rowid in unreadable {
+        tx.execute("DELETE FROM files WHERE rowid = ?1", [rowid])
+            .context("cannot update the store")?;
+    }
     let mut report = SyncReport {
         files: Vec::new(),
         unchanged,
@@ -277,6 +283,8 @@ fn write(
 /// What the files on disk, compared with the store's `files` table, say a sync must do.
 struct Survey {
     stored: HashMap<String, StoredFile>,
+    /// Rows of `files` a rebuild found unreadable (`stored_files`).
+    unreadable: Vec<i64>,
     /// Files to read: new, changed, or possibly changed; with their key and stat.
     to_read: Vec<(PathBuf, String, Stat)>,
     /// Keys of the files whose plans are in the store but which are gone.
@@ -294,7 +302,8 @@ impl Survey {
         now: DateTime<Utc>,
         reading: Reading,
     ) -> anyhow::Result<Self> {
-        let stored = stored_files(conn)?;
+        let mut unreadable = Vec::new();
+        let stored = stored_files(conn, reading, &mut unreadable)?;
         // A folder that cannot be listed makes the sync fail: taken for empty, its plans would be
         // recorded as removed.
         let (paths, mut invalid) = load::discover(roots);
@@ -343,6 +352,7 @@ impl Survey {
         }
         Ok(Self {
             stored,
+            unreadable,
             to_read,
             removed,
             invalid,
@@ -605,28 +615,66 @@ fn record(
     })
 }
 
-fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
+/// The store's `files` table, by key. A row a hand edit left unreadable (a value of the wrong
+/// type) fails the sync, saying how to mend it, except in a rebuild, which reads every file
+/// anyway: there a value of the wrong type is taken as one that matches no file (a size of -1, an
+/// empty hash or plan id), so that the file is read and its row written again, and a row whose
+/// path is not text, which no file can match, has its row id put in `unreadable`, to be deleted.
+fn stored_files(
+    conn: &Connection,
+    reading: Reading,
+    unreadable: &mut Vec<i64>,
+) -> anyhow::Result<HashMap<String, StoredFile>> {
     let mut stmt = conn.prepare(
-        "SELECT path, size, mtime_ns, hash, plan_id, synced_at, \
+        "SELECT rowid, path, size, mtime_ns, hash, plan_id, synced_at, \
          EXISTS (SELECT 1 FROM plans WHERE id = files.plan_id) FROM files",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            StoredFile {
+    let mut rows = stmt.query([])?;
+    let mut stored = HashMap::new();
+    let rebuild = reading == Reading::Rebuild;
+    while let Some(r) = rows.next().context("cannot read the store's file list")? {
+        let number = |i| match r.get(i) {
+            Err(_) if rebuild => Ok(-1),
+            got => got,
+        };
+        let text = |i| match r.get(i) {
+            Err(_) if rebuild => Ok(String::new()),
+            got => got,
+        };
+        let row = || -> rusqlite::Result<_> {
+            let file = StoredFile {
                 stat: Stat {
-                    size: r.get(1)?,
-                    mtime_ns: r.get(2)?,
+                    size: number(2)?,
+                    mtime_ns: number(3)?,
                 },
-                hash: r.get(3)?,
-                plan_id: r.get(4)?,
-                synced_at: r.get(5)?,
-                has_plan: r.get(6)?,
-            },
-        ))
-    })?;
-    rows.collect::<Result<_, _>>()
-        .context("cannot read the store's file list")
+                hash: text(4)?,
+                plan_id: text(5)?,
+                synced_at: text(6)?,
+                has_plan: r.get(7)?,
+            };
+            Ok((r.get::<_, String>(1)?, file))
+        };
+        match row() {
+            Ok((key, file)) => {
+                stored.insert(key, file);
+            }
+            Err(_) if rebuild => unreadable.push(r.get(0)?),
+            Err(e) => {
+                let path = match r.get_ref(1)?.as_str() {
+                    Ok(path) => format!("`{path}`"),
+                    Err(_) => format!("number {}", r.get::<_, i64>(0)?),
+                };
+                anyhow::bail!(
+                    "the store's list of the files it has read is damaged: the row of file {path}: \
+                     {e}\n\
+                     help: `plan import --rebuild` reads every plan file under the --plans path (or \
+                     the files and folders it is given) and writes the list again, keeping the \
+                     audit trail and the issued reports"
+                );
+            }
+        }
+    }
+    Ok(stored)
 }
 
 fn display_of(tx: &Transaction, key: &str) -> String {
