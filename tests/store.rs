@@ -431,25 +431,39 @@ fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_r
 #[test]
 fn a_damaged_list_of_files_is_named_until_a_rebuild_writes_it_again() {
     let small = std::fs::canonicalize(fixture("plans/small.toml")).unwrap();
+    let small = format!("`{}`", small.display());
     for (damage, row, what, rewritten) in [
         (
             "UPDATE files SET plan_id = x'01'",
-            format!("`{}`", small.display()),
+            &*small,
             "Invalid column type Blob at index: 5, name: plan_id",
             true,
         ),
         (
             "UPDATE files SET size = 'big'",
-            format!("`{}`", small.display()),
+            &small,
             "Invalid column type Text at index: 2, name: size",
             true,
         ),
-        // No file can match a path that is not text: the rebuild deletes the row, and reads the
-        // file as one it does not know.
+        // Stored as bytes, the path is read as text again.
+        (
+            "UPDATE files SET path = CAST(path AS BLOB)",
+            "number 1",
+            "Invalid column type Blob at index: 1, name: path",
+            true,
+        ),
+        // No file can match a path that is not a whole one: the rebuild deletes the row, and
+        // reads the file as one it does not know, whose plan it has.
         (
             "UPDATE files SET path = x'01'",
-            "number 1".to_string(),
+            "number 1",
             "Invalid column type Blob at index: 1, name: path",
+            false,
+        ),
+        (
+            "UPDATE files SET path = 'plans/small.toml'",
+            "`plans/small.toml`",
+            "not the whole path of a file",
             false,
         ),
     ] {
@@ -476,6 +490,11 @@ fn a_damaged_list_of_files_is_named_until_a_rebuild_writes_it_again() {
         }
         let rebuilt = run(on_small_plan(&store).args(["import", "--rebuild"]));
         assert_eq!(rebuilt.code, 0, "{damage}: {}", rebuilt.stderr);
+        assert!(
+            rebuilt
+                .stdout
+                .ends_with(": changed plan small\n1 file changed, 0 up to date\n")
+        );
         let fresh = Store::new();
         let question = ["list", "--format", "json"];
         assert_eq!(
@@ -484,6 +503,86 @@ fn a_damaged_list_of_files_is_named_until_a_rebuild_writes_it_again() {
             "{damage}"
         );
     }
+}
+
+/// The audit trail's events, oldest first, as (plan, event).
+fn events(store: &Store) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT plan_id, event FROM audit ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_rebuild_leaves_no_plan_whose_file_it_cannot_read_again() {
+    let pair = |name: &str, event: &str| (name.to_string(), event.to_string());
+    let setup = |damage: &str| {
+        let store = Store::new();
+        let plans = store.dir.path().join("plans");
+        std::fs::create_dir_all(&plans).unwrap();
+        for name in ["small.toml", "other.toml"] {
+            std::fs::copy(fixture(&format!("plans/{name}")), plans.join(name)).unwrap();
+        }
+        assert_eq!(run(store.plan(&plans, "2016-06-30").arg("import")).code, 0);
+        rusqlite::Connection::open(store.path())
+            .unwrap()
+            .execute_batch(&format!("PRAGMA foreign_keys = OFF; {damage}"))
+            .unwrap();
+        (store, plans)
+    };
+
+    // A file that is gone, its row damaged: removed, as a plain sync removes one.
+    let (store, plans) =
+        setup("UPDATE files SET path = CAST(path AS BLOB) WHERE plan_id = 'other'");
+    std::fs::remove_file(plans.join("other.toml")).unwrap();
+    let rebuilt = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["import", "--rebuild"]));
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    let listed = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["list", "--format", "json"]));
+    assert!(
+        !listed.stdout.contains("\"plan\": \"other\""),
+        "{}",
+        listed.stdout
+    );
+    assert_eq!(events(&store).last(), Some(&pair("other", "removed")));
+
+    // A file outside what the rebuild reads, whose plan a hand deleted: forgotten, and read as new
+    // by the next sync of its folder, where before every command named it.
+    let (store, plans) = setup("DELETE FROM plans WHERE id = 'other'");
+    let small = plans.join("small.toml");
+    assert_eq!(run(store.plan(&small, "2016-06-30").arg("status")).code, 3);
+    let rebuilt = run(store
+        .plan(&small, "2016-06-30")
+        .args(["import", "--rebuild"]));
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert_eq!(run(store.plan(&small, "2016-06-30").arg("status")).code, 0);
+    let synced = run(store.plan(&plans, "2016-06-30").arg("status"));
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    assert_eq!(events(&store).last(), Some(&pair("other", "added")));
+
+    // A file whose plan a hand deleted, edited since: changed, not added a second time.
+    let (store, plans) = setup("DELETE FROM plans WHERE id = 'other'");
+    let mut text = std::fs::read_to_string(plans.join("other.toml")).unwrap();
+    text.push_str("# edited\n");
+    std::fs::write(plans.join("other.toml"), text).unwrap();
+    let rebuilt = run(store
+        .plan(&plans, "2016-06-30")
+        .args(["import", "--rebuild"]));
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert_eq!(events(&store).last(), Some(&pair("other", "changed")));
+
+    // A file whose plan a hand deleted, renamed since: the plan's other rows went with the old
+    // file, and do not stand in the way of the new one's.
+    let (store, plans) = setup("DELETE FROM plans WHERE id = 'other'");
+    std::fs::rename(plans.join("other.toml"), plans.join("renamed.toml")).unwrap();
+    let synced = run(store.plan(&plans, "2016-06-30").arg("status"));
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    assert_eq!(events(&store).last(), Some(&pair("other", "added")));
 }
 
 #[test]

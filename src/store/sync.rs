@@ -80,6 +80,9 @@ struct Candidate {
     /// The content is as stored: the file is read only to write its plan again
     /// (`Reading::Rebuild`), and nothing goes into the audit trail.
     unedited: bool,
+    /// The store has read the file before, and its plan was gone before the sync began (deleted by
+    /// hand; only a rebuild gets so far with it).
+    plan_lost: bool,
 }
 
 /// Which files a sync reads.
@@ -111,10 +114,10 @@ pub fn sync(
 ) -> Result<SyncReport, SyncError> {
     // A first look without the write lock, so that a command that finds nothing changed neither
     // waits for another command's sync nor writes anything. A store without tables yet has
-    // everything to write.
-    if !store.unmade {
+    // everything to write, and so has a rebuild.
+    if !store.unmade && reading != Reading::Rebuild {
         let first_look = Survey::take(&store.conn, roots, now, reading)?;
-        if reading != Reading::Rebuild && first_look.finds_nothing_to_write() {
+        if first_look.finds_nothing_to_write() {
             return Ok(SyncReport {
                 files: Vec::new(),
                 unchanged: first_look.unchanged + first_look.to_read.len(),
@@ -182,19 +185,30 @@ fn write(
     } else {
         false
     };
+    let mended = reading == Reading::Rebuild
+        && mend_file_list(&tx).context("cannot mend the store's list of files")?;
     // Another command may have synced between the first look and the lock: look again.
     let Survey {
-        stored,
-        unreadable,
+        mut stored,
         to_read,
         removed,
         mut invalid,
         unchanged,
     } = Survey::take(&tx, roots, now, reading)?;
-    // No file can match a row whose path is not text: left, nothing would ever read it again.
-    for rowid in unreadable {
-        tx.execute("DELETE FROM files WHERE rowid = ?1", [rowid])
-            .context("cannot update the store")?;
+    // A file the store has read whose plan is gone, outside what a rebuild reads: no rebuild could
+    // write its plan again, and every command would name it. Forgotten, it is read as a new file by
+    // the next sync of its folder.
+    let gone: Vec<(String, String)> = stored
+        .iter()
+        .filter(|(key, file)| {
+            reading == Reading::Rebuild && !file.has_plan && !is_under_roots(key, roots)
+        })
+        .map(|(key, file)| (key.clone(), file.plan_id.clone()))
+        .collect();
+    let forgotten = !gone.is_empty();
+    for (key, plan_id) in gone {
+        stored.remove(&key);
+        forget(&tx, &key, &plan_id).context("cannot update the store")?;
     }
     let mut report = SyncReport {
         files: Vec::new(),
@@ -202,7 +216,7 @@ fn write(
         rewritten: 0,
     };
     if to_read.is_empty() && removed.is_empty() && invalid.is_empty() {
-        if made {
+        if made || mended || forgotten {
             tx.commit().context("cannot commit the sync to the store")?;
         }
         return Ok(report);
@@ -283,8 +297,6 @@ fn write(
 /// What the files on disk, compared with the store's `files` table, say a sync must do.
 struct Survey {
     stored: HashMap<String, StoredFile>,
-    /// Rows of `files` a rebuild found unreadable (`stored_files`).
-    unreadable: Vec<i64>,
     /// Files to read: new, changed, or possibly changed; with their key and stat.
     to_read: Vec<(PathBuf, String, Stat)>,
     /// Keys of the files whose plans are in the store but which are gone.
@@ -302,8 +314,7 @@ impl Survey {
         now: DateTime<Utc>,
         reading: Reading,
     ) -> anyhow::Result<Self> {
-        let mut unreadable = Vec::new();
-        let stored = stored_files(conn, reading, &mut unreadable)?;
+        let stored = stored_files(conn)?;
         // A folder that cannot be listed makes the sync fail: taken for empty, its plans would be
         // recorded as removed.
         let (paths, mut invalid) = load::discover(roots);
@@ -352,7 +363,6 @@ impl Survey {
         }
         Ok(Self {
             stored,
-            unreadable,
             to_read,
             removed,
             invalid,
@@ -412,9 +422,9 @@ fn remove(
 ) -> Result<FileSync, SyncError> {
     let old = stored_copy(tx, &file.plan_id, reading)?;
     let display = display_of(tx, key);
-    write::delete_plan(tx, &file.plan_id).context("cannot remove a plan from the store")?;
-    tx.execute("DELETE FROM files WHERE path = ?1", [key])
-        .context("cannot update the store")?;
+    // A plan whose row a hand deleted leaves its other rows behind, which would stand in the way
+    // of the plan when a file holds it again.
+    forget(tx, key, &file.plan_id).context("cannot remove a plan from the store")?;
     let changes = match &old {
         StoredCopy::Plan(old) => diff::all_removed(old),
         StoredCopy::Missing | StoredCopy::Unknown => Vec::new(),
@@ -485,6 +495,7 @@ fn read_file(
         loaded,
         facts,
         unedited,
+        plan_lost: previous.is_some_and(|p| !p.has_plan),
     })
 }
 
@@ -520,6 +531,8 @@ fn apply(
     // for a store whose copy may be damaged).
     let old = match &old_id {
         Some(id) if !candidate.unedited => stored_copy(tx, id, reading)?,
+        // What changed cannot be told, but the plan is not new.
+        None if candidate.plan_lost => StoredCopy::Unknown,
         _ => StoredCopy::Missing,
     };
     if let Some(id) = &old_id {
@@ -616,49 +629,39 @@ fn record(
 }
 
 /// The store's `files` table, by key. A row a hand edit left unreadable (a value of the wrong
-/// type) fails the sync, saying how to mend it, except in a rebuild, which reads every file
-/// anyway: there a value of the wrong type is taken as one that matches no file (a size of -1, an
-/// empty hash or plan id), so that the file is read and its row written again, and a row whose
-/// path is not text, which no file can match, has its row id put in `unreadable`, to be deleted.
-fn stored_files(
-    conn: &Connection,
-    reading: Reading,
-    unreadable: &mut Vec<i64>,
-) -> anyhow::Result<HashMap<String, StoredFile>> {
+/// type) fails the sync, saying how to mend it (`mend_file_list`).
+fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
     let mut stmt = conn.prepare(
         "SELECT rowid, path, size, mtime_ns, hash, plan_id, synced_at, \
          EXISTS (SELECT 1 FROM plans WHERE id = files.plan_id) FROM files",
     )?;
     let mut rows = stmt.query([])?;
     let mut stored = HashMap::new();
-    let rebuild = reading == Reading::Rebuild;
     while let Some(r) = rows.next().context("cannot read the store's file list")? {
-        let number = |i| match r.get(i) {
-            Err(_) if rebuild => Ok(-1),
-            got => got,
-        };
-        let text = |i| match r.get(i) {
-            Err(_) if rebuild => Ok(String::new()),
-            got => got,
-        };
         let row = || -> rusqlite::Result<_> {
             let file = StoredFile {
                 stat: Stat {
-                    size: number(2)?,
-                    mtime_ns: number(3)?,
+                    size: r.get(2)?,
+                    mtime_ns: r.get(3)?,
                 },
-                hash: text(4)?,
-                plan_id: text(5)?,
-                synced_at: text(6)?,
+                hash: r.get(4)?,
+                plan_id: r.get(5)?,
+                synced_at: r.get(6)?,
                 has_plan: r.get(7)?,
             };
             Ok((r.get::<_, String>(1)?, file))
         };
-        match row() {
+        // Every key is a whole path (`file_key`): no file can match any other.
+        let row = row().map_err(|e| e.to_string()).and_then(|(key, file)| {
+            match Path::new(&key).is_absolute() {
+                true => Ok((key, file)),
+                false => Err("not the whole path of a file".to_string()),
+            }
+        });
+        match row {
             Ok((key, file)) => {
                 stored.insert(key, file);
             }
-            Err(_) if rebuild => unreadable.push(r.get(0)?),
             Err(e) => {
                 let path = match r.get_ref(1)?.as_str() {
                     Ok(path) => format!("`{path}`"),
@@ -675,6 +678,65 @@ fn stored_files(
         }
     }
     Ok(stored)
+}
+
+/// For a rebuild: each value of `files` that a hand edit left of the wrong type made of the type
+/// it should be, so that the rows can be read (`stored_files`). A path or plan id is read as
+/// text, and a size, modification time, hash or time of reading becomes one that matches no file,
+/// so that the file is read and its row written again. A row whose path is not then a whole path,
+/// as every key is (`file_key`), matches no file and is deleted, with any plan that names it: left,
+/// it would hold its plan id against the file that has it. Whether anything changed.
+fn mend_file_list(tx: &Transaction) -> rusqlite::Result<bool> {
+    let mut changed = 0;
+    let paths: Vec<(i64, bool, Option<String>)> = {
+        let mut stmt =
+            tx.prepare("SELECT rowid, typeof(path) = 'text', CAST(path AS TEXT) FROM files")?;
+        let rows = stmt.query_map([], |r| {
+            let text = r.get_ref(2)?.as_str().ok().map(str::to_string);
+            Ok((r.get(0)?, r.get(1)?, text))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (rowid, is_text, path) in paths {
+        // Made text unless another row has that path already.
+        let kept = match &path {
+            Some(whole) if Path::new(whole).is_absolute() => {
+                is_text
+                    || tx.execute(
+                        "UPDATE OR IGNORE files SET path = ?2 WHERE rowid = ?1",
+                        params![rowid, whole],
+                    )? == 1
+            }
+            _ => false,
+        };
+        if !kept {
+            tx.execute(
+                "DELETE FROM plans WHERE file = (SELECT path FROM files WHERE rowid = ?1)",
+                [rowid],
+            )?;
+            tx.execute("DELETE FROM files WHERE rowid = ?1", [rowid])?;
+        }
+        changed += usize::from(!kept || !is_text);
+    }
+    for sql in [
+        "UPDATE OR IGNORE files SET plan_id = CAST(plan_id AS TEXT) WHERE typeof(plan_id) != 'text'",
+        "UPDATE files SET size = -1 WHERE typeof(size) != 'integer'",
+        "UPDATE files SET mtime_ns = -1 WHERE typeof(mtime_ns) != 'integer'",
+        "UPDATE files SET hash = '' WHERE typeof(hash) != 'text'",
+        "UPDATE files SET synced_at = '' WHERE typeof(synced_at) != 'text'",
+    ] {
+        changed += tx.execute(sql, [])?;
+    }
+    Ok(changed > 0)
+}
+
+/// Deletes a file's row, the plan named by it or holding it, and every row left of that plan.
+fn forget(tx: &Transaction, key: &str, plan_id: &str) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM plans WHERE file = ?1", [key])?;
+    write::delete_plan(tx, plan_id)?;
+    write::delete_rows_of(tx, plan_id)?;
+    tx.execute("DELETE FROM files WHERE path = ?1", [key])?;
+    Ok(())
 }
 
 fn display_of(tx: &Transaction, key: &str) -> String {
