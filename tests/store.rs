@@ -426,6 +426,31 @@ fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_r
         assert_eq!(out.stderr, named, "{question:?}");
     }
     rebuilt_answers_as_new(&store, &["owners", "--format", "json"]);
+
+    // Named only as the one who verified an evidence item, a missing owner was shown by their id.
+    let store = Store::new();
+    small_plan_imported(&store)
+        .execute(
+            "UPDATE evidence SET verified_by = 'aud' WHERE verified_by = 'qa'",
+            [],
+        )
+        .unwrap();
+    for question in [
+        &["status"][..],
+        &["show", "A1"],
+        &["report", "--month", "2016-06"],
+    ] {
+        let out = run(on_small_plan(&store).args(question));
+        assert_eq!(out.code, 3, "{question:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(
+                "damaged: its action `A1` names the owner `aud`, whom the plan does not list"
+            ),
+            "{question:?}: {}",
+            out.stderr
+        );
+    }
+    rebuilt_answers_as_new(&store, &["show", "A1", "--format", "json"]);
 }
 
 #[test]

@@ -179,12 +179,23 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
         },
     )?;
     plan.actions = load_actions(conn, plan_id)?;
-    if let Some(action) = plan.actions.iter().find(|a| plan.owner(&a.owner).is_none()) {
-        let unlisted = UnlistedOwner {
-            action: action.id.clone(),
-            owner: action.owner.clone(),
-        };
-        return Err(Damaged::new(plan_id, unlisted).into());
+    // Every owner an action names, as its owner or as the one who verified or rejected its
+    // evidence, is one of the plan's: a plan file cannot say otherwise.
+    for action in &plan.actions {
+        let verifiers = action.evidence.iter().flat_map(|e| {
+            let rejecter = e.rejection.as_ref().map(|r| &r.by);
+            e.verified_by.iter().chain(rejecter)
+        });
+        if let Some(owner) = std::iter::once(&action.owner)
+            .chain(verifiers)
+            .find(|id| plan.owner(id).is_none())
+        {
+            let unlisted = UnlistedOwner {
+                action: action.id.clone(),
+                owner: owner.clone(),
+            };
+            return Err(Damaged::new(plan_id, unlisted).into());
+        }
     }
     plan.measures = load_measures(conn, plan_id)?;
     plan.milestones = query_all(
