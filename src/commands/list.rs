@@ -148,10 +148,11 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
             // Tested on where the action stands, before its record is made: a listing that
             // keeps few actions of a national store made 45,000 records to throw most away.
             if owned && args.matches(action, as_of, plan.amber_within_days) {
-                let record = context.record(action, as_of);
-                chunk.push(record.map_err(|unlisted| Damaged::new(&plan.id, unlisted))?);
+                chunk.push(context.record(action, as_of));
             }
         }
+        let checked = context.checked();
+        checked.map_err(|unlisted| Damaged::new(&plan.id, unlisted))?;
         records.push(chunk);
         Ok(())
     };
@@ -390,7 +391,7 @@ mod tests {
                 let mut context = PlanContext::new(&plan, "plan.toml");
                 for (position, action) in plan.actions.iter().enumerate() {
                     let action = ActionOn::of(position, action, on);
-                    let record = context.record(&action, on).unwrap();
+                    let record = context.record(&action, on);
                     for filter in &filters {
                         let matched = filter.matches(&action, on, plan.amber_within_days);
                         assert_eq!(

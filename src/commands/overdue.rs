@@ -54,11 +54,10 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
     plans
         .for_each_where(&store.conn, as_of, listed, |plan, file, actions| {
             let mut context = PlanContext::new(plan, file);
-            let mut chunk = actions
-                .iter()
-                .map(|a| context.record(a, as_of))
-                .collect::<Result<Vec<ActionRecord>, _>>()
-                .map_err(|unlisted| Damaged::new(&plan.id, unlisted))?;
+            let mut chunk: Vec<ActionRecord> =
+                actions.iter().map(|a| context.record(a, as_of)).collect();
+            let checked = context.checked();
+            checked.map_err(|unlisted| Damaged::new(&plan.id, unlisted))?;
             // The plan's records in their final order here; across plans only the days are left to
             // compare (see below). Ids are unique within a plan, so no two records tie.
             chunk.sort_unstable_by(|a, b| {

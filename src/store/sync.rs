@@ -327,18 +327,17 @@ impl Survey {
             // Taken for unchanged, a file whose plan was deleted from the store would leave the
             // plan out of every answer without a word; read again as changed, its audit entry
             // would say the plan was added. A rebuild writes it again.
-            if let Some(file) = stored.get(&key).filter(|file| !file.has_plan)
+            let known = stored.get(&key);
+            if let Some(file) = known.filter(|file| !file.has_plan)
                 && reading != Reading::Rebuild
             {
                 return Err(plan_missing(file, &path.display()));
             }
-            seen.insert(key.clone());
             let up_to_date = |stat: &Stat| {
                 reading == Reading::Changed
-                    && stored
-                        .get(&key)
-                        .is_some_and(|p| p.stat == *stat && !is_racy(p, now))
+                    && known.is_some_and(|p| p.stat == *stat && !is_racy(p, now))
             };
+            seen.insert(key.clone());
             match stat {
                 None => invalid.push(load::load_path(&path)),
                 Some(stat) if up_to_date(&stat) => unchanged += 1,
@@ -632,8 +631,8 @@ fn record(
 /// type) fails the sync, saying how to mend it (`mend_file_list`).
 fn stored_files(conn: &Connection) -> anyhow::Result<HashMap<String, StoredFile>> {
     let mut stmt = conn.prepare(
-        "SELECT rowid, path, size, mtime_ns, hash, plan_id, synced_at, \
-         EXISTS (SELECT 1 FROM plans WHERE id = files.plan_id) FROM files",
+        "SELECT f.rowid, f.path, f.size, f.mtime_ns, f.hash, f.plan_id, f.synced_at, \
+         p.id IS NOT NULL FROM files f LEFT JOIN plans p ON p.id = f.plan_id",
     )?;
     let mut rows = stmt.query([])?;
     let mut stored = HashMap::new();
