@@ -190,25 +190,19 @@ fn write(
     // Another command may have synced between the first look and the lock: look again.
     let Survey {
         mut stored,
+        lost_elsewhere,
         to_read,
         removed,
         mut invalid,
         unchanged,
     } = Survey::take(&tx, roots, now, reading)?;
-    // A file the store has read whose plan is gone, outside what a rebuild reads: no rebuild could
-    // write its plan again, and every command would name it. Forgotten, it is read as a new file by
-    // the next sync of its folder.
-    let gone: Vec<(String, String)> = stored
-        .iter()
-        .filter(|(key, file)| {
-            reading == Reading::Rebuild && !file.has_plan && !is_under_roots(key, roots)
-        })
-        .map(|(key, file)| (key.clone(), file.plan_id.clone()))
-        .collect();
-    let forgotten = !gone.is_empty();
-    for (key, plan_id) in gone {
-        stored.remove(&key);
-        forget(&tx, &key, &plan_id).context("cannot update the store")?;
+    // No rebuild could write their plans again, and every command would name them: forgotten, each
+    // is read as a new file by the next sync of its folder.
+    let forgotten = !lost_elsewhere.is_empty();
+    for key in lost_elsewhere {
+        if let Some(file) = stored.remove(&key) {
+            forget(&tx, &key, &file.plan_id).context("cannot update the store")?;
+        }
     }
     let mut report = SyncReport {
         files: Vec::new(),
@@ -297,6 +291,9 @@ fn write(
 /// What the files on disk, compared with the store's `files` table, say a sync must do.
 struct Survey {
     stored: HashMap<String, StoredFile>,
+    /// Files outside the roots whose plan is gone (deleted by hand), in a rebuild; any other sync
+    /// fails on them.
+    lost_elsewhere: Vec<String>,
     /// Files to read: new, changed, or possibly changed; with their key and stat.
     to_read: Vec<(PathBuf, String, Stat)>,
     /// Keys of the files whose plans are in the store but which are gone.
@@ -351,17 +348,20 @@ impl Survey {
             .collect();
         // The same of a file outside the roots: every question across plans reads its plan too.
         // One that is gone and under the roots is removed with its plan.
-        let elsewhere = stored
+        let mut lost_elsewhere: Vec<String> = stored
             .iter()
             .filter(|(key, file)| !file.has_plan && !is_under_roots(key, roots))
-            .min_by_key(|(key, _)| key.as_str());
-        if let Some((key, file)) = elsewhere
+            .map(|(key, _)| key.clone())
+            .collect();
+        lost_elsewhere.sort_unstable();
+        if let Some(key) = lost_elsewhere.first()
             && reading != Reading::Rebuild
         {
-            return Err(plan_missing(file, key));
+            return Err(plan_missing(&stored[key], key));
         }
         Ok(Self {
             stored,
+            lost_elsewhere,
             to_read,
             removed,
             invalid,
