@@ -93,8 +93,9 @@ impl PlanContext {
     }
 
     /// The record of an action of this plan standing so on `as_of`. One naming an owner the plan
-    /// does not list names them by their id, and `checked` then fails: records are made straight
-    /// into their vector, where a `Result` would be moved there, a fifth of a listing's work.
+    /// does not list names them by their id, and `checked` then fails: collected, records are
+    /// made straight into their vector, where a `Result` of each would be moved there (2% more
+    /// instructions for `plan overdue`, docs/performance.md).
     pub fn record(&mut self, action: &ActionOn, as_of: NaiveDate) -> ActionRecord {
         let (owner, owner_name) = match self.owners.get_key_value(action.owner) {
             Some((id, name)) => (id.clone(), name.clone()),
