@@ -1,6 +1,6 @@
 //! Reading plans back out of the store, as the same types the loader produces.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -180,7 +180,10 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
     )?;
     plan.actions = load_actions(conn, plan_id)?;
     // Every owner an action names, as its owner or as the one who verified or rejected its
-    // evidence, is one of the plan's: a plan file cannot say otherwise.
+    // evidence, is one of the plan's: a plan file cannot say otherwise. Looked up in a set, as a
+    // plan file's references are (load/validate.rs): a resync reads back plans of thousands of
+    // actions.
+    let listed: HashSet<&str> = plan.owners.iter().map(|o| o.id.as_str()).collect();
     for action in &plan.actions {
         let verifiers = action.evidence.iter().flat_map(|e| {
             let rejecter = e.rejection.as_ref().map(|r| &r.by);
@@ -188,7 +191,7 @@ fn load(conn: &Connection, plan_id: &str) -> anyhow::Result<Option<Plan>> {
         });
         if let Some(owner) = std::iter::once(&action.owner)
             .chain(verifiers)
-            .find(|id| plan.owner(id).is_none())
+            .find(|id| !listed.contains(id.as_str()))
         {
             let unlisted = UnlistedOwner {
                 action: action.id.clone(),
