@@ -316,6 +316,43 @@ fn grace_ignores_actions_overdue_by_fewer_days() {
 }
 
 #[test]
+fn overdue_actions_due_the_same_day_follow_their_ids_not_the_file() {
+    // Written out of order: A10 before A2 before A1, all three due on the same day and open, and
+    // A3 due earlier, so most overdue.
+    let small = std::fs::read_to_string(fixture("plans/small.toml")).unwrap();
+    let head = &small[..small.find("[[actions]]").unwrap()];
+    let action = |id: &str, due: &str| {
+        format!(
+            "[[actions]]\nid = \"{id}\"\npriority = \"P1\"\ntitle = \"Action {id}\"\n\
+             owner = \"qa\"\ndue = {due}\n\n"
+        )
+    };
+    let text = [
+        head.to_string(),
+        action("A10", "2016-06-30"),
+        action("A2", "2016-06-30"),
+        action("A3", "2016-05-31"),
+        action("A1", "2016-06-30"),
+    ]
+    .concat();
+    let plans = tempfile::tempdir().unwrap();
+    std::fs::write(plans.path().join("small.toml"), text).unwrap();
+    let store = Store::new();
+    let out = run(store
+        .plan(plans.path(), AS_OF)
+        .args(["overdue", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    let ids: Vec<&str> = value["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["A3", "A1", "A2", "A10"]);
+}
+
+#[test]
 fn a_negative_grace_is_refused_with_what_grace_means() {
     let store = Store::new();
     for grace in [&["--grace", "-1"][..], &["--grace=-1"]] {
