@@ -153,18 +153,18 @@ fn needs_escape(bytes: &[u8]) -> bool {
     const HIGH_BITS: u64 = ONES << 7;
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
     let zero = |x: u64| below(x, 1);
-    let mut words = bytes.chunks_exact(8);
-    let found = words.by_ref().any(|word| {
+    let escaped_in = |word: &[u8]| {
         let x = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
         let quote = zero(x ^ (ONES * u64::from(b'"')));
         let backslash = zero(x ^ (ONES * u64::from(b'\\')));
         (below(x, 0x20) | quote | backslash) & HIGH_BITS != 0
-    });
-    found
-        || words
-            .remainder()
-            .iter()
-            .any(|&b| NEEDS_ESCAPE[usize::from(b)])
+    };
+    match bytes.len().checked_sub(8) {
+        None => bytes.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]),
+        // The last eight bytes as one more word, which overlaps the words before rather than
+        // leaving up to seven bytes to test one by one.
+        Some(last) => bytes.chunks_exact(8).any(escaped_in) || escaped_in(&bytes[last..]),
+    }
 }
 
 /// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
