@@ -547,6 +547,37 @@ mod tests {
         assert_eq!(mode, "wal");
     }
 
+    /// A new store's first sync writes with foreign keys off and checks them before it commits
+    /// (`sync`); the connection has them on again afterwards, whether the sync wrote or failed,
+    /// so that a later sync's deletions cascade.
+    #[test]
+    fn foreign_keys_are_on_again_after_a_new_stores_first_sync() {
+        use sync::{Reading, sync};
+        let keys = |store: &Store| -> i64 {
+            store
+                .conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap()
+        };
+        for valid in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            // As a command opens it: its tables are made by its first sync.
+            let mut store = Store::open_for_sync(&dir.path().join("plan.db")).unwrap();
+            assert!(store.unmade);
+            assert_eq!(keys(&store), 1);
+            let plans = dir.path().join("plans");
+            std::fs::create_dir(&plans).unwrap();
+            let file = plans.join("small.toml");
+            std::fs::copy("tests/fixtures/plans/small.toml", &file).unwrap();
+            if !valid {
+                std::fs::write(plans.join("bad.toml"), "[plan]\nid = 1\n").unwrap();
+            }
+            let synced = sync(&mut store, &[plans], chrono::Utc::now(), Reading::Changed);
+            assert_eq!(synced.is_ok(), valid);
+            assert_eq!(keys(&store), 1, "valid: {valid}");
+        }
+    }
+
     /// A command asks its question with a question's page cache, after a sync that wrote, and
     /// after one that failed, as well as after one that found nothing to write.
     #[test]

@@ -34,10 +34,16 @@ impl ToSql for Day {
 /// statement of `BATCH` rows costs more to prepare, once a command, than it saves on a few
 /// hundred rows, so a table is batched only from `BATCHED_FROM` rows: a sync of one plan of
 /// the usual size prepares and runs the very statements it did before (docs/performance.md).
+///
+/// A batch is inserted `OR FAIL`: a statement that writes many rows and may stop at a failed
+/// constraint would otherwise keep a copy of every page it changes (a statement journal), to
+/// undo its own rows alone; a sync's error rolls back its whole transaction anyway. Foreign keys
+/// still need that journal where they are checked row by row, so a new store's first sync, the
+/// one that writes most, checks them once before it commits (`sync::check_references`).
 pub(super) struct Rows<'t> {
     tx: &'t Transaction<'t>,
-    /// `INSERT INTO table (column, ...) VALUES `.
-    insert: &'static str,
+    /// `table (column, ...)`.
+    into: &'static str,
     width: usize,
     /// Rows declared and not yet written.
     left: usize,
@@ -48,9 +54,9 @@ pub(super) struct Rows<'t> {
     single: Option<CachedStatement<'t>>,
 }
 
-/// How many columns `insert` names, between its first parentheses.
-fn columns(insert: &str) -> usize {
-    let names = insert
+/// How many columns `into` names, between its first parentheses.
+fn columns(into: &str) -> usize {
+    let names = into
         .split_once('(')
         .and_then(|(_, rest)| rest.split_once(')'))
         .map_or("", |(names, _)| names);
@@ -68,13 +74,13 @@ const BATCHED_FROM: usize = 256;
 pub const STATEMENT_CACHE: usize = 64;
 
 impl<'t> Rows<'t> {
-    /// Rows for `insert` (`INSERT INTO table (columns) VALUES `), a value for each of its columns,
-    /// of which exactly `count` will be pushed.
-    pub(super) fn new(tx: &'t Transaction<'t>, insert: &'static str, count: usize) -> Self {
+    /// Rows `into` a table (`table (columns)`), a value for each of its columns, of which exactly
+    /// `count` will be pushed.
+    pub(super) fn new(tx: &'t Transaction<'t>, into: &'static str, count: usize) -> Self {
         Self {
             tx,
-            insert,
-            width: columns(insert),
+            into,
+            width: columns(into),
             left: count,
             batched: count >= BATCHED_FROM,
             batch: None,
@@ -105,7 +111,13 @@ impl<'t> Rows<'t> {
             Some(statement) => statement,
             None => {
                 let row = format!("({})", vec!["?"; self.width].join(", "));
-                let sql = format!("{}{}", self.insert, vec![row; rows].join(", "));
+                let insert = if rows == 1 {
+                    "INSERT"
+                } else {
+                    "INSERT OR FAIL"
+                };
+                let values = vec![row; rows].join(", ");
+                let sql = format!("{insert} INTO {} VALUES {values}", self.into);
                 statement.insert(self.tx.prepare_cached(&sql)?)
             }
         };
@@ -200,7 +212,7 @@ pub fn insert_plan(
     let id = &p.id;
     let mut owners = Rows::new(
         tx,
-        "INSERT INTO owners (plan_id, id, position, name, role) VALUES ",
+        "owners (plan_id, id, position, name, role)",
         p.owners.len(),
     );
     for (i, o) in p.owners.iter().enumerate() {
@@ -209,7 +221,7 @@ pub fn insert_plan(
     owners.finish()?;
     let mut priorities = Rows::new(
         tx,
-        "INSERT INTO priorities (plan_id, id, position, title, area, recommendation) VALUES ",
+        "priorities (plan_id, id, position, title, area, recommendation)",
         p.priorities.len(),
     );
     for (i, pr) in p.priorities.iter().enumerate() {
@@ -221,7 +233,7 @@ pub fn insert_plan(
     insert_measures(tx, plan)?;
     let mut milestones = Rows::new(
         tx,
-        "INSERT INTO milestones (plan_id, position, date, title, kind) VALUES ",
+        "milestones (plan_id, position, date, title, kind)",
         p.milestones.len(),
     );
     for (i, m) in p.milestones.iter().enumerate() {
@@ -235,12 +247,12 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let actions = &plan.actions;
     let mut action = Rows::new(
         tx,
-        "INSERT INTO actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line) VALUES ",
+        "actions (plan_id, id, position, priority, title, owner, due, start, success_measure, line)",
         actions.len(),
     );
     let mut links = Rows::new(
         tx,
-        "INSERT INTO action_links (plan_id, action_id, kind, position, target) VALUES ",
+        "action_links (plan_id, action_id, kind, position, target)",
         actions
             .iter()
             .map(|a| a.depends_on.len() + a.measures.len())
@@ -248,13 +260,13 @@ fn insert_actions(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     );
     let mut updates = Rows::new(
         tx,
-        "INSERT INTO updates (plan_id, action_id, position, date, status, rag, note, due, line) VALUES ",
+        "updates (plan_id, action_id, position, date, status, rag, note, due, line)",
         actions.iter().map(|a| a.updates.len()).sum(),
     );
     let mut evidence = Rows::new(
         tx,
-        "INSERT INTO evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on,
-             rejected_by, rejected_on, reason) VALUES ",
+        "evidence (plan_id, action_id, position, date, title, link, verified_by, verified_on,
+             rejected_by, rejected_on, reason)",
         actions.iter().map(|a| a.evidence.len()).sum(),
     );
     for (i, a) in actions.iter().enumerate() {
@@ -334,17 +346,17 @@ fn insert_measures(tx: &Transaction, plan: &Plan) -> rusqlite::Result<()> {
     let measures = &plan.measures;
     let mut measure = Rows::new(
         tx,
-        "INSERT INTO measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance) VALUES ",
+        "measures (plan_id, id, position, title, unit, baseline, target, direction, tolerance)",
         measures.len(),
     );
     let mut benchmarks = Rows::new(
         tx,
-        "INSERT INTO benchmarks (plan_id, measure_id, position, name, value) VALUES ",
+        "benchmarks (plan_id, measure_id, position, name, value)",
         measures.iter().map(|m| m.benchmarks.len()).sum(),
     );
     let mut readings = Rows::new(
         tx,
-        "INSERT INTO readings (plan_id, measure_id, position, date, value) VALUES ",
+        "readings (plan_id, measure_id, position, date, value)",
         measures.iter().map(|m| m.readings.len()).sum(),
     );
     // In the order of the tables' keys, where a batch writes its rows one after the other.
@@ -380,12 +392,9 @@ mod tests {
 
     #[test]
     fn an_insert_has_a_value_for_each_column_it_names() {
-        assert_eq!(columns("INSERT INTO t (n) VALUES "), 1);
-        assert_eq!(columns("INSERT INTO t (n, s) VALUES "), 2);
-        assert_eq!(
-            columns("INSERT INTO t (a, b,\n             c, d) VALUES "),
-            4
-        );
+        assert_eq!(columns("t (n)"), 1);
+        assert_eq!(columns("t (n, s)"), 2);
+        assert_eq!(columns("t (a, b,\n             c, d)"), 4);
     }
 
     /// The rows of `count` pushes into a table of two columns, as the table holds them.
@@ -394,7 +403,7 @@ mod tests {
         conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT NOT NULL)")
             .unwrap();
         let tx = conn.transaction().unwrap();
-        let mut rows = Rows::new(&tx, "INSERT INTO t (n, s) VALUES ", count);
+        let mut rows = Rows::new(&tx, "t (n, s)", count);
         for n in 0..count {
             rows.push(params![n, format!("row {n}")]).unwrap();
         }
@@ -431,7 +440,7 @@ mod tests {
         conn.execute_batch("CREATE TABLE t (n INTEGER, s TEXT)")
             .unwrap();
         let tx = conn.transaction().unwrap();
-        let insert = "INSERT INTO t (n, s) VALUES ";
+        let insert = "t (n, s)";
         // Fewer: the rows of a batch not yet complete would never be written.
         let mut fewer = Rows::new(&tx, insert, BATCHED_FROM);
         for n in 0..BATCHED_FROM - 1 {
