@@ -75,6 +75,7 @@ impl Store {
     }
 
     fn open_as(path: &Path, tables_by_sync: bool) -> anyhow::Result<Self> {
+        configure_sqlite();
         create_if_absent(path)?;
         let folder_lock = FolderLock::shared(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -192,6 +193,25 @@ impl Store {
             .execute_batch("BEGIN DEFERRED")
             .context("cannot start reading the store")
     }
+}
+
+/// SQLite's settings for the whole process, made once, before its first connection: no memory
+/// statistics. Nothing reads them, and keeping them takes a process-wide lock around each of
+/// SQLite's allocations, of which a first import makes one or two for every text it binds
+/// (docs/performance.md).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int. Before SQLite is initialised, that is
+        // before the process's first connection, it sets the value; after, it returns
+        // SQLITE_MISUSE and changes nothing, which is as safe.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
 }
 
 /// SQLite's page cache, as a negative number of KiB (`PRAGMA cache_size`), while a command only
