@@ -97,6 +97,30 @@ fn march_completes_a1_drops_a5_and_turns_a2_amber() {
 }
 
 #[test]
+fn benchmarks_keep_the_order_the_plan_file_gives_them() {
+    // Not in alphabetical order, which is how the TOML parser keeps a table's keys.
+    let small = std::fs::read_to_string(fixture("plans/small.toml")).unwrap();
+    let written = "benchmarks = { statistical_neighbours = 17.2, national = 16.0, england = 15.1 }";
+    let text = small.replace("benchmarks = { national = 16.0 }", written);
+    assert_ne!(text, small);
+    let plans = tempfile::tempdir().unwrap();
+    std::fs::write(plans.path().join("small.toml"), text).unwrap();
+    let store = Store::new();
+    let out = run(store
+        .plan(plans.path(), "2016-12-31")
+        .args(["report", "--month", "2016-03", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r: Value = serde_json::from_str(&out.stdout).unwrap();
+    let names: Vec<&str> = r["measures"][0]["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["statistical_neighbours", "national", "england"]);
+}
+
+#[test]
 fn april_records_the_slip_with_its_reason() {
     let r = json("2016-04");
     assert_eq!(ids(&r, "slipped"), ["A2"]);

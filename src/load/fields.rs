@@ -340,13 +340,17 @@ impl<'a, 'i> Fields<'a, 'i> {
             .collect()
     }
 
-    /// A table of named numbers (`benchmarks = { national = 16.0 }`), in file order.
+    /// A table of named numbers (`benchmarks = { national = 16.0 }`), in file order. The parser
+    /// keeps a table's keys sorted, not in the order they are written, so they are put back in
+    /// the order of their places in the file.
     pub fn number_table(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, f64)> {
         let Some((table, _)) = self.opt_table(key, diags) else {
             return Vec::new();
         };
-        table
-            .iter()
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(name, _)| name.span().start);
+        entries
+            .into_iter()
             .filter_map(|(name, v)| match number_of(v.get_ref()) {
                 Some(n) if n.abs() > MAX_MAGNITUDE => {
                     diags.push(out_of_magnitude(name.get_ref(), v.span()));
