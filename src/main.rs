@@ -10,6 +10,7 @@ use plan::commands::{self, Outcome};
 static GLOBAL: plan::allocator::Allocator = plan::allocator::Allocator;
 
 fn main() -> ExitCode {
+    plan::store::configure_sqlite();
     clap_complete::CompleteEnv::with_factory(commands::completions::completing_command).complete();
     let cli = Cli::parse_args();
     match commands::run(cli) {

@@ -198,8 +198,10 @@ impl Store {
 /// SQLite's settings for the whole process, made once, before its first connection: no memory
 /// statistics. Nothing reads them, and keeping them takes a process-wide lock around each of
 /// SQLite's allocations, of which a first import makes one or two for every text it binds
-/// (docs/performance.md).
-fn configure_sqlite() {
+/// (docs/performance.md). SQLite's configuration is not safe while another thread uses SQLite:
+/// `main` calls this before it starts any, and opening a store calls it too (for tests, where
+/// the first call may come late, it then changes nothing).
+pub fn configure_sqlite() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int. Before SQLite is initialised, that is

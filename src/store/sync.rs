@@ -152,25 +152,24 @@ pub fn sync(
     // connection's and cannot change inside a transaction, so it is set around the writing, and
     // put back whatever its outcome; nothing is deleted meanwhile, so no cascade is missed.
     // Should another command have made the tables meanwhile (`write`), the sync starts again
-    // with foreign keys on.
-    let keys = |store: &Store, on: bool| {
-        let pragma = if on {
-            "PRAGMA foreign_keys = ON"
-        } else {
-            "PRAGMA foreign_keys = OFF"
-        };
-        store
-            .conn
-            .execute_batch(pragma)
-            .context("cannot configure the store")
-    };
-    let mut bulk = store.unmade;
+    // with foreign keys on. They cannot be turned off inside a transaction, which no sync begins
+    // in; should they stay on, the sync checks each row as any other does. A failure to turn them
+    // back on is reported before the writing's own error: the connection would go on without.
+    let first = store.unmade;
+    let mut bulk = first;
     let (written, keys_back) = loop {
-        if bulk {
-            keys(store, false)?;
-        }
-        let written = write(store, roots, now, reading, bulk);
-        let keys_back = if bulk { keys(store, true) } else { Ok(()) };
+        let written = if bulk && foreign_keys(&store.conn, false).is_err() {
+            foreign_keys(&store.conn, true)
+                .map_err(SyncError::Store)
+                .and_then(|()| write(store, roots, now, reading, false))
+        } else {
+            write(store, roots, now, reading, bulk)
+        };
+        let keys_back = if first {
+            foreign_keys(&store.conn, true)
+        } else {
+            Ok(())
+        };
         match written {
             Err(SyncError::Store(e)) if e.is::<MadeMeanwhile>() && keys_back.is_ok() => {
                 bulk = false
@@ -179,14 +178,32 @@ pub fn sync(
         }
     };
     let restored = configure(store, super::READING_CACHE_KIB);
+    keys_back?;
     let report = written.map_err(|e| match e {
         SyncError::Store(e) => SyncError::Store(super::name_busy(e, &store.path)),
         invalid => invalid,
     })?;
-    keys_back?;
     restored?;
     store.finish_creating();
     Ok(report)
+}
+
+/// Turns SQLite's checking of references row by row on or off, and makes sure it took: the
+/// setting is silently ignored inside a transaction.
+fn foreign_keys(conn: &Connection, on: bool) -> anyhow::Result<()> {
+    let context = || {
+        let what = if on { "on" } else { "off" };
+        format!("cannot turn the store's checks of references {what}")
+    };
+    conn.pragma_update(None, "foreign_keys", on)
+        .with_context(context)?;
+    let now: bool = conn
+        .pragma_query_value(None, "foreign_keys", |row| row.get(0))
+        .with_context(context)?;
+    match now == on {
+        true => Ok(()),
+        false => Err(anyhow::anyhow!("a transaction is open")).with_context(context),
+    }
 }
 
 /// The tables of a store that was new when the command opened it were made by another command
@@ -950,6 +967,23 @@ fn stat_from(meta: &std::fs::Metadata) -> Option<Stat> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checks_of_references_that_do_not_take_are_an_error() {
+        let conn = Connection::open_in_memory().unwrap();
+        foreign_keys(&conn, false).unwrap();
+        foreign_keys(&conn, true).unwrap();
+        conn.execute_batch("BEGIN").unwrap();
+        let error = format!("{:#}", foreign_keys(&conn, false).unwrap_err());
+        assert_eq!(
+            error,
+            "cannot turn the store's checks of references off: a transaction is open"
+        );
+        let on: bool = conn
+            .pragma_query_value(None, "foreign_keys", |row| row.get(0))
+            .unwrap();
+        assert!(on);
+    }
 
     #[test]
     fn a_reference_to_a_missing_row_is_named() {
