@@ -148,13 +148,15 @@ pub fn sync(
     // once, before it commits (`check_references`), rather than row by row: checked row by row,
     // every statement that writes a batch of rows kept a copy of each page it changed, to undo
     // itself alone should a reference be missing (`write::Rows`): 15% of the writing thread's
-    // work in a first import of 10,200 actions (docs/performance.md). The setting is the
-    // connection's and cannot change inside a transaction, so it is set around the writing, and
-    // put back whatever its outcome; nothing is deleted meanwhile, so no cascade is missed.
+    // work in a first import of 10,200 actions (docs/performance.md). Nothing is deleted, so no
+    // cascade is missed.
+    //
+    // The setting is the connection's, and SQLite ignores it inside a transaction, which no sync
+    // begins in: it is set around the writing, and should it not take, the sync checks each row
+    // as any other does. It is put back whatever the outcome, and a failure to put it back is
+    // reported before the writing's own error, since the connection would go on without it.
     // Should another command have made the tables meanwhile (`write`), the sync starts again
-    // with foreign keys on. They cannot be turned off inside a transaction, which no sync begins
-    // in; should they stay on, the sync checks each row as any other does. A failure to turn them
-    // back on is reported before the writing's own error: the connection would go on without.
+    // with foreign keys on.
     let first = store.unmade;
     let mut bulk = first;
     let (written, keys_back) = loop {
@@ -200,10 +202,10 @@ fn foreign_keys(conn: &Connection, on: bool) -> anyhow::Result<()> {
     let now: bool = conn
         .pragma_query_value(None, "foreign_keys", |row| row.get(0))
         .with_context(context)?;
-    match now == on {
-        true => Ok(()),
-        false => Err(anyhow::anyhow!("a transaction is open")).with_context(context),
+    if now != on {
+        return Err(anyhow::anyhow!("a transaction is open")).with_context(context);
     }
+    Ok(())
 }
 
 /// The tables of a store that was new when the command opened it were made by another command
@@ -239,17 +241,13 @@ fn write(
         return Err(SyncError::Store(super::Removed { path }.into()));
     }
     let tx = began?;
-    let version = || {
-        super::schema::known_version(&tx)
-            .with_context(|| format!("the store {} cannot be used", place.path.display()))
-    };
-    if bulk && version()? != 0 {
+    let unusable = || format!("the store {} cannot be used", place.path.display());
+    if bulk && super::schema::known_version(&tx).with_context(unusable)? != 0 {
         // Dropping the transaction rolls it back: nothing was written.
         return Err(SyncError::Store(MadeMeanwhile.into()));
     }
     let made = if unmade {
-        super::schema::bring_up_to_date(&tx)
-            .with_context(|| format!("the store {} cannot be used", place.path.display()))?
+        super::schema::bring_up_to_date(&tx).with_context(unusable)?
     } else {
         false
     };
