@@ -88,7 +88,7 @@ pub fn cmd_overdue(global: &GlobalArgs, args: &OverdueArgs) -> CliResult<Outcome
 
 /// `records` most overdue first, and in the order given where they are overdue by as many days.
 /// Overdue days are few different numbers, so the records are counted into one slot per day
-/// (a counting sort): a sort by comparison of the 4,603 overdue records of 34 plans was a tenth of
+/// (a counting sort): sorting the 4,603 overdue records of 34 plans by comparison was a seventh of
 /// `plan overdue`'s work. Days too far apart for slots are sorted by comparison.
 fn most_overdue_first(records: Vec<&ActionRecord>) -> Vec<&ActionRecord> {
     let days = || records.iter().map(|r| r.days_overdue);
