@@ -407,8 +407,8 @@ fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_r
             [],
         )
         .unwrap();
-    // `plan owners` left the owner's three actions out of every count, and listings named the
-    // owner by their id.
+    // `plan owners` left the owner's three actions out of every count, listings named the owner
+    // by their id, and `plan list --owner` said there was no such owner (bad input, exit 2).
     let named = format!(
         "error: the store's copy of plan `small` is damaged: its action `A1` names the owner \
          `dcs`, whom the plan does not list\n{REBUILD_HELP}"
@@ -417,6 +417,7 @@ fn an_owner_deleted_from_the_store_by_hand_is_named_wherever_their_actions_are_r
         &["owners"][..],
         &["list"],
         &["list", "--search", "social"],
+        &["list", "--owner", "dcs"],
         &["status"],
         &["show", "A1"],
         &["report", "--month", "2016-06"],

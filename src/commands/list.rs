@@ -15,9 +15,10 @@ use crate::plan::rules::ActionOn;
 use crate::plan::rules::Rating;
 use crate::plan::{Owner, Plan, Status};
 use crate::render;
-use crate::report::records::{ActionRecord, Listing, PlanContext, natural_cmp};
+use crate::report::records::{ActionRecord, Listing, PlanContext, UnlistedOwner, natural_cmp};
 use crate::store;
-use crate::store::read::Damaged;
+use crate::store::Store;
+use crate::store::read::{Damaged, PlansForRules};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -124,7 +125,9 @@ pub fn cmd_list(global: &GlobalArgs, args: &ListArgs) -> CliResult<Outcome> {
     let as_of = global.as_of();
     let plans = super::plans_for_rules(&store, global)?;
     let owners = match &args.owner {
-        Some(owner) => Some(owners_meant(&plans.plans, owner)?),
+        Some(owner) => Some(owners_meant(&plans.plans, owner).map_err(|unknown| {
+            unlisted_owner_named(&store, &plans, owner, as_of).unwrap_or(unknown)
+        })?),
         None => None,
     };
     if let Some(priority) = &args.priority {
@@ -194,6 +197,24 @@ fn owners_meant(plans: &[(Plan, String)], wanted: &str) -> CliResult<HashMap<Str
     }
     let known: Vec<&str> = all().map(|(_, o)| o.id.as_str()).collect();
     Err(super::unknown_id("owner", wanted, &known))
+}
+
+/// An owner no plan lists whom an action names: a damaged copy of that plan in the store, named
+/// as every question that reads the action names it, rather than taken for a mistyped `--owner`.
+/// Only looked for once no plan lists the owner, which is otherwise bad input.
+fn unlisted_owner_named(
+    store: &Store,
+    plans: &PlansForRules,
+    owner: &str,
+    as_of: NaiveDate,
+) -> Option<CliError> {
+    let found = plans.for_each(&store.conn, as_of, |plan, _, actions| {
+        match actions.iter().find(|a| a.owner == owner) {
+            Some(action) => Err(Damaged::new(&plan.id, UnlistedOwner::of(action)).into()),
+            None => Ok(()),
+        }
+    });
+    found.err().map(CliError::Store)
 }
 
 /// `--priority` names a priority of some plan in scope; otherwise bad input.
