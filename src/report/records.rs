@@ -226,6 +226,41 @@ fn after_zeros(s: &[u8], mut from: usize, end: usize) -> usize {
     from
 }
 
+/// `records` most overdue first, and in the order given where they are overdue by as many days.
+/// Overdue days are few different numbers, so the records are counted into one slot per day
+/// (a counting sort): sorting the 4,603 overdue records of 34 plans by comparison was a seventh of
+/// `plan overdue`'s work. Days too far apart for slots are sorted by comparison.
+pub fn most_overdue_first(records: Vec<&ActionRecord>) -> Vec<&ActionRecord> {
+    let days = || records.iter().map(|r| r.days_overdue);
+    let (Some(least), Some(most)) = (days().min(), days().max()) else {
+        return records;
+    };
+    let slots = (most.checked_sub(least))
+        .and_then(|span| usize::try_from(span).ok())
+        .filter(|&span| span < records.len().max(1024).saturating_mul(4));
+    let Some(span) = slots else {
+        let mut records = records;
+        records.sort_by_key(|r| std::cmp::Reverse(r.days_overdue));
+        return records;
+    };
+    // Slot 0 for the most overdue; each slot's first place in the result once counted.
+    let slot = |r: &ActionRecord| (most - r.days_overdue) as usize;
+    let mut next = vec![0usize; span + 2];
+    for r in &records {
+        next[slot(r) + 1] += 1;
+    }
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
+    }
+    let mut sorted = records.clone();
+    for r in records {
+        let place = &mut next[slot(r)];
+        sorted[*place] = r;
+        *place += 1;
+    }
+    sorted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +315,56 @@ mod tests {
                 assert_eq!(natural_cmp(a, b), natural_cmp_gathered(a, b), "{a:?} {b:?}");
             }
         }
+    }
+
+    /// The record of action `A{id}`, overdue by `days_overdue` days.
+    fn overdue(id: usize, days_overdue: i64) -> ActionRecord {
+        let day = NaiveDate::from_ymd_opt(2016, 3, 31).unwrap();
+        ActionRecord {
+            plan: "council-001".into(),
+            id: format!("A{id}"),
+            title: "An action".into(),
+            priority: "P1".into(),
+            owner: "qa".into(),
+            owner_name: "Owen Hughes".into(),
+            status: Status::InProgress,
+            rating: Rating::Red,
+            due: day,
+            original_due: day,
+            slippage_days: 0,
+            days_overdue,
+            done_date: None,
+            awaiting_verification: false,
+            file: "plans/a.toml".into(),
+            line: 1,
+            position: id,
+        }
+    }
+
+    #[test]
+    fn records_are_ordered_by_days_and_otherwise_kept_in_order() {
+        // Days close together (counted into slots), and far apart (sorted by comparison).
+        for spread in [7, 1_000_000] {
+            let records: Vec<ActionRecord> = (0..500)
+                .map(|i| overdue(i, 1 + (i as i64 * 7919) % 37 * spread / 7))
+                .collect();
+            let given: Vec<&ActionRecord> = records.iter().collect();
+            let mut expected = given.clone();
+            expected.sort_by_key(|r| std::cmp::Reverse(r.days_overdue));
+            assert_eq!(
+                ids_of(&most_overdue_first(given)),
+                ids_of(&expected),
+                "{spread}"
+            );
+        }
+        assert!(most_overdue_first(Vec::new()).is_empty());
+        let one = overdue(1, i64::MAX);
+        let other = overdue(2, 1);
+        let far: Vec<&ActionRecord> = vec![&other, &one];
+        assert_eq!(ids_of(&most_overdue_first(far)), ["A1", "A2"]);
+    }
+
+    fn ids_of(records: &[&ActionRecord]) -> Vec<String> {
+        records.iter().map(|r| r.id.clone()).collect()
     }
 }
